@@ -1,0 +1,23 @@
+import { QueryCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { TURKEYS_TABLE } from './table.ts';
+import { toBreedPage } from './transform.ts';
+import type { BreedPage, Turkey } from './turkey.ts';
+
+/** The Query every backend sends: the first page of one breed from the GSI (names ascending). */
+export function breedPageQuery(tableName: string, breed: string): QueryCommandInput {
+  return {
+    TableName: tableName,
+    IndexName: TURKEYS_TABLE.breedIndex.name,
+    KeyConditionExpression: '#breed = :breed',
+    ExpressionAttributeNames: { '#breed': TURKEYS_TABLE.breedIndex.partitionKey },
+    ExpressionAttributeValues: { ':breed': { S: breed } },
+  };
+}
+
+/** Queries the first page of a breed and transforms it; used by the Lambda handler and the service. */
+export async function fetchBreedPage(client: DynamoDBClient, tableName: string, breed: string): Promise<BreedPage> {
+  const result = await client.send(new QueryCommand(breedPageQuery(tableName, breed)));
+  const items = (result.Items ?? []).map((item) => unmarshall(item) as Turkey);
+  return toBreedPage(breed, items);
+}
