@@ -1,0 +1,39 @@
+import { build } from 'esbuild';
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BUNDLES, type BundleSpec } from './bundles.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// esbuild's ESM output has no `require`; a few CommonJS dependencies (express) need one.
+const requireShim = "import { createRequire as __kitCreateRequire } from 'node:module'; const require = __kitCreateRequire(import.meta.url);";
+
+export async function buildBundle(spec: BundleSpec): Promise<{ spec: BundleSpec; bytes: number }> {
+  await build({
+    absWorkingDir: root,
+    entryPoints: [spec.entry],
+    outfile: spec.outfile,
+    bundle: true,
+    minify: true,
+    treeShaking: true,
+    sourcemap: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: { js: requireShim },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return { spec, bytes: statSync(new URL(spec.outfile, `file://${root}/`)).size };
+}
+
+export async function buildAllBundles(): Promise<{ spec: BundleSpec; bytes: number }[]> {
+  return Promise.all(BUNDLES.map(buildBundle));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const results = await buildAllBundles();
+  for (const { spec, bytes } of results) {
+    console.log(`${spec.outfile.padEnd(48)} ${(bytes / 1024).toFixed(1).padStart(8)} KiB  ${spec.name}`);
+  }
+}
