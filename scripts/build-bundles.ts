@@ -27,6 +27,16 @@ export async function buildBundle(spec: BundleSpec): Promise<{ spec: BundleSpec;
   return { spec, bytes: statSync(new URL(spec.outfile, `file://${root}/`)).size };
 }
 
+/** Builds the bundles whose outfile is listed (paths relative to the repo root). */
+export async function buildBundles(outfiles: readonly string[]): Promise<{ spec: BundleSpec; bytes: number }[]> {
+  const specs = outfiles.map((outfile) => {
+    const spec = BUNDLES.find((b) => b.outfile === outfile);
+    if (!spec) throw new Error(`no bundle with outfile ${outfile} in scripts/bundles.ts`);
+    return spec;
+  });
+  return Promise.all(specs.map(buildBundle));
+}
+
 export async function buildAllBundles(): Promise<{ spec: BundleSpec; bytes: number }[]> {
   return Promise.all(BUNDLES.map(buildBundle));
 }

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { request } from 'undici';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { handleBreedPageRequest } from '../../lib/turkeys/handle-request.ts';
+import { generateTurkeys } from '../../lib/turkeys/generate.ts';
+import { seedTurkeys } from '../../lib/turkeys/seed.ts';
+import { buildBundles } from '../../scripts/build-bundles.ts';
+import { API_STAGE_BUNDLES } from '../../local-stage/bundles.ts';
+import { createTurkeysTable, startLocalDynamo, type LocalDynamo } from '../../local-stage/dynamodb.ts';
+import { loadTurkeysLambda, type ProxyHandler } from '../../local-stage/lambda-function.ts';
+import { startServiceProcess } from '../../local-stage/service-process.ts';
+import type { ManagedChild } from '../../local-stage/child-process.ts';
+
+// The Lambda bundle and the service bundle against a local DynamoDB through the real SDK: the code
+// backends on their own, before the gateway puts them behind one URL scheme.
+const TABLE = 'turkeys';
+const turkeys = generateTurkeys(1_000, 99);
+const someBreed = turkeys[0]!.breed;
+
+function proxyEvent(breed: string): APIGatewayProxyEvent {
+  return {
+    resource: '/lambda/turkeys/{breed}',
+    path: `/lambda/turkeys/${encodeURIComponent(breed)}`,
+    httpMethod: 'GET',
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { breed },
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+describe('code backends against local DynamoDB', () => {
+  let dynamo: LocalDynamo;
+  let handler: ProxyHandler;
+  let service: { url: string; process: ManagedChild };
+
+  before(async () => {
+    await buildBundles(API_STAGE_BUNDLES);
+    dynamo = await startLocalDynamo();
+    await createTurkeysTable(dynamo.client, TABLE);
+    assert.equal(await seedTurkeys(dynamo.client, TABLE, turkeys), 1_000);
+    handler = await loadTurkeysLambda({ tableName: TABLE, dynamodbEndpoint: dynamo.endpoint });
+    service = await startServiceProcess({ tableName: TABLE, dynamodbEndpoint: dynamo.endpoint });
+  });
+
+  after(async () => {
+    await service?.process.stop();
+    await dynamo?.close();
+  });
+
+  it('the Lambda bundle answers a proxy event with the breed page, sorted by name', async () => {
+    const result = await handler(proxyEvent(someBreed), {} as Context);
+    assert.equal(result.statusCode, 200);
+    const body = JSON.parse(result.body);
+    const expected = turkeys.filter((t) => t.breed === someBreed);
+    assert.equal(body.count, expected.length);
+    const names = body.turkeys.map((t: { name: string }) => t.name);
+    assert.deepEqual(names, [...names].sort((a: string, b: string) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)));
+    assert.deepEqual(body, (await handleBreedPageRequest(dynamo.client, TABLE, someBreed)).body);
+  });
+
+  it('the Lambda bundle answers 400 with a JSON error for an overlong breed', async () => {
+    const result = await handler(proxyEvent('x'.repeat(300)), {} as Context);
+    assert.equal(result.statusCode, 400);
+    assert.equal(JSON.parse(result.body).error.code, 'INVALID_BREED');
+  });
+
+  it('the service process answers the same body over HTTP', async () => {
+    const response = await request(`${service.url}/turkeys/${encodeURIComponent(someBreed)}`);
+    assert.equal(response.statusCode, 200);
+    assert.match(String(response.headers['content-type']), /application\/json/);
+    assert.deepEqual(await response.body.json(), (await handleBreedPageRequest(dynamo.client, TABLE, someBreed)).body);
+  });
+
+  it('the service answers 400 for malformed percent-encoding and 404 JSON for unknown routes', async () => {
+    const malformed = await request(`${service.url}/turkeys/%E0%A4%A`);
+    assert.equal(malformed.statusCode, 400);
+    assert.equal(((await malformed.body.json()) as { error: { code: string } }).error.code, 'BAD_REQUEST');
+    const unknown = await request(`${service.url}/nope`);
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(((await unknown.body.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
+  });
+});
