@@ -11,4 +11,6 @@ export interface BundleSpec {
 export const BUNDLES: readonly BundleSpec[] = [
   { name: 'turkeys-api (Lambda)', entry: 'handlers/turkeys-api.ts', outfile: 'dist/handlers/turkeys-api/index.mjs' },
   { name: 'apprunner-svc (Express)', entry: 'apprunner-svc/server.ts', outfile: 'dist/apprunner-svc/server.mjs' },
+  { name: 'stream-processor (Lambda)', entry: 'handlers/stream-processor.ts', outfile: 'dist/handlers/stream-processor/index.mjs' },
+  { name: 'fargate-consumer', entry: 'fargate-consumer/main.ts', outfile: 'dist/fargate-consumer/main.mjs' },
 ];

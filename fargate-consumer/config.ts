@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { intEnv, optionalEnv, requireEnv } from '../lib/env.ts';
+import { ConfigError } from '../lib/errors.ts';
+import { CONSUMER_ENV, DEFAULT_METRICS_NAMESPACE, DEFAULT_STATE_ID, TASK_ID_PATTERN } from '../lib/fanout/constants.ts';
+
+export interface ConsumerConfig {
+  topicArn: string;
+  tableName: string;
+  stateId: string;
+  taskId: string;
+  port: number;
+  maxReceives: number;
+  visibilityTimeoutS: number;
+  waitTimeS: number;
+  batchSize: number;
+  maxBacklog: number;
+  checkIntervalMs: number;
+  createDlqAlarm: boolean;
+  metricsNamespace: string;
+  alarmTopicArn: string | undefined;
+  /** Hard deadline for the SIGTERM drain, below Fargate's default 30 s stop timeout. */
+  drainTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the consumer's environment once, at start. */
+export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
+  const taskId = optionalEnv(CONSUMER_ENV.taskId, randomBytes(6).toString('hex'), env);
+  if (!TASK_ID_PATTERN.test(taskId)) {
+    throw new ConfigError(`${CONSUMER_ENV.taskId} must be 1-40 letters, digits, "-" or "_" (it is part of queue names); got "${taskId}".`);
+  }
+  const alarm = optionalEnv(CONSUMER_ENV.createDlqAlarm, 'true', env);
+  if (alarm !== 'true' && alarm !== 'false') {
+    throw new ConfigError(`${CONSUMER_ENV.createDlqAlarm} must be "true" or "false"; got "${alarm}".`);
+  }
+  const alarmTopicArn = optionalEnv(CONSUMER_ENV.alarmTopicArn, '', env);
+  return {
+    topicArn: requireEnv(CONSUMER_ENV.topicArn, env),
+    tableName: requireEnv(CONSUMER_ENV.tableName, env),
+    stateId: optionalEnv(CONSUMER_ENV.stateId, DEFAULT_STATE_ID, env),
+    taskId,
+    port: intEnv(CONSUMER_ENV.port, 8080, { min: 0, max: 65535 }, env),
+    maxReceives: intEnv(CONSUMER_ENV.maxReceives, 3, { min: 1, max: 1000 }, env),
+    visibilityTimeoutS: intEnv(CONSUMER_ENV.visibilityTimeoutS, 10, { min: 0, max: 43200 }, env),
+    waitTimeS: intEnv(CONSUMER_ENV.waitTimeS, 20, { min: 0, max: 20 }, env),
+    batchSize: intEnv(CONSUMER_ENV.batchSize, 10, { min: 1, max: 10 }, env),
+    maxBacklog: intEnv(CONSUMER_ENV.maxBacklog, 100, { min: 1, max: 1_000_000 }, env),
+    checkIntervalMs: intEnv(CONSUMER_ENV.checkIntervalMs, 5000, { min: 100, max: 600_000 }, env),
+    createDlqAlarm: alarm === 'true',
+    metricsNamespace: optionalEnv(CONSUMER_ENV.metricsNamespace, DEFAULT_METRICS_NAMESPACE, env),
+    alarmTopicArn: alarmTopicArn === '' ? undefined : alarmTopicArn,
+    drainTimeoutMs: 25_000,
+  };
+}

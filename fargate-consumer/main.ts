@@ -1,0 +1,50 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { readConsumerConfig } from './config.ts';
+import { FanoutConsumer } from './consumer.ts';
+import { startHealthServer } from './http.ts';
+
+// The container's entry: configuration once, clients from the standard AWS environment
+// (AWS_ENDPOINT_URL_* points them at local services), one line of JSON per event on stdout.
+const config = readConsumerConfig();
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const consumer = new FanoutConsumer(
+  config,
+  { sqs: new SQSClient({}), sns: new SNSClient({}), cloudwatch: new CloudWatchClient({}), dynamodb: new DynamoDBClient({}) },
+  log,
+);
+
+// Health first, so the orchestrator sees "starting" (503) rather than a refused connection.
+const { server, port } = await startHealthServer(consumer, config.port);
+log(JSON.stringify({ event: 'fanout.listening', taskId: config.taskId, port }));
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log(JSON.stringify({ event: 'fanout.stopping', taskId: config.taskId, signal }));
+  const deadline = setTimeout(() => {
+    log(JSON.stringify({ event: 'fanout.drain-timeout', taskId: config.taskId, afterMs: config.drainTimeoutMs }));
+    process.exit(1);
+  }, config.drainTimeoutMs);
+  deadline.unref();
+  try {
+    await consumer.stop();
+    server.close();
+    process.exit(0);
+  } catch (error) {
+    log(JSON.stringify({ event: 'fanout.stop-failed', taskId: config.taskId, error: String(error) }));
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  await consumer.start();
+} catch (error) {
+  log(JSON.stringify({ event: 'fanout.start-failed', taskId: config.taskId, error: String(error) }));
+  process.exit(1);
+}
