@@ -1,0 +1,170 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '../../lib/errors.ts';
+import { TARGETS, type Target } from '../../lib/stage/targets.ts';
+import type { StageName } from '../results/schema.ts';
+import { resolveScenarios, type ResolvedScenarios } from '../scenarios.ts';
+import { DIFF_HELP_FOOTER, RUN_HELP_FOOTER } from './help.ts';
+
+/** Defaults of `node runner` (the run command), in one place. */
+export const RUN_DEFAULTS = {
+  scenario: 'all',
+  targets: TARGETS.join(','),
+  stage: 'local' as StageName,
+  warmup: 0,
+  timeoutMs: 30_000,
+  seed: 1,
+  resultsDir: 'results',
+};
+
+export const DIFF_FORMATS = ['text', 'md', 'json'] as const;
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
+
+export interface RunCommand {
+  name: 'run';
+  scenario: ResolvedScenarios;
+  targets: Target[];
+  stage: StageName;
+  outputsFile?: string;
+  rate: number | null;
+  warmup: number;
+  timeoutMs: number;
+  seed: number;
+  resultsDir: string;
+}
+export interface DiffCommand {
+  name: 'diff';
+  runA: string;
+  runB: string;
+  format: DiffFormat;
+  resamples: number;
+  seed: number;
+}
+export interface StageCommand {
+  name: 'stage';
+}
+export interface SeedCommand {
+  name: 'seed';
+  outputsFile: string;
+}
+export interface HelpCommand {
+  name: 'help';
+  text: string;
+}
+export type CliCommand = RunCommand | DiffCommand | StageCommand | SeedCommand | HelpCommand;
+
+/** A bad command line; `message` is the one-line reason. */
+export class UsageError extends ConfigError {}
+
+const int = (min: number, max: number) => (raw: string) => {
+  const value = Number(raw);
+  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(`must be an integer from ${min} to ${max}.`);
+  }
+  return value;
+};
+const positiveNumber = (max: number) => (raw: string) => {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0 || value > max) throw new InvalidArgumentError(`must be a number above 0 and at most ${max}.`);
+  return value;
+};
+const targetList = (raw: string): Target[] => {
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError(`must name at least one of ${TARGETS.join(', ')}.`);
+  for (const name of names) {
+    if (!(TARGETS as readonly string[]).includes(name)) throw new InvalidArgumentError(`unknown target "${name}"; valid targets: ${TARGETS.join(', ')}.`);
+  }
+  return TARGETS.filter((t) => names.includes(t));
+};
+
+/** Parses `node runner ...` arguments (without `node runner`). Never exits; throws UsageError. */
+export function parseCommand(argv: readonly string[]): CliCommand {
+  let result: CliCommand | undefined;
+  let helpText = '';
+  const program = new Command('runner')
+    .description('Loads the api-backends targets with fixed tiers, writes results, compares runs.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => (helpText += s), writeErr: (s) => (helpText += s), outputError: () => {} })
+    .showSuggestionAfterError(false)
+    .allowExcessArguments(false);
+
+  const run = program
+    .command('run', { isDefault: true })
+    .description('run load tiers against the targets (the default command)')
+    .option('-s, --scenario <names>', 'scenario name or comma list', RUN_DEFAULTS.scenario)
+    .option('-t, --targets <list>', 'comma list of targets', targetList)
+    .addOption(new Option('--stage <stage>', 'where the targets run').choices(['local', 'aws']).default(RUN_DEFAULTS.stage))
+    .option('-o, --outputs <file>', 'with --stage aws: the JSON written by `cdktf output --outputs-file`')
+    .option('-r, --rate <rps>', 'open loop: requests per second (latency from intended send time)', positiveNumber(100_000))
+    .option('-w, --warmup <n>', 'unrecorded requests per target before each tier', int(0, 100_000), RUN_DEFAULTS.warmup)
+    .option('--timeout <ms>', 'per-request timeout in milliseconds (to headers, and between body chunks)', int(1, 60_000), RUN_DEFAULTS.timeoutMs)
+    .option('--seed <n>', 'seed of the request order', int(0, 2 ** 31 - 1), RUN_DEFAULTS.seed)
+    .option('--results-dir <dir>', 'where run folders are written', RUN_DEFAULTS.resultsDir)
+    .addHelpText('after', RUN_HELP_FOOTER)
+    .action((opts: Record<string, unknown>) => {
+      const stage = opts['stage'] as StageName;
+      const outputsFile = opts['outputs'] as string | undefined;
+      if (stage === 'aws' && !outputsFile) throw new UsageError('--stage aws needs --outputs FILE (the JSON written by `cdktf output --outputs-file FILE`).');
+      if (stage === 'local' && outputsFile) throw new UsageError('--outputs is only read with --stage aws.');
+      let scenario: ResolvedScenarios;
+      try {
+        scenario = resolveScenarios(opts['scenario'] as string);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      result = {
+        name: 'run',
+        scenario,
+        targets: (opts['targets'] as Target[] | undefined) ?? [...TARGETS],
+        stage,
+        ...(outputsFile ? { outputsFile } : {}),
+        rate: (opts['rate'] as number | undefined) ?? null,
+        warmup: opts['warmup'] as number,
+        timeoutMs: opts['timeout'] as number,
+        seed: opts['seed'] as number,
+        resultsDir: opts['resultsDir'] as string,
+      };
+    });
+
+  program.addHelpText('after', () => `\nThe default command is run (\`node runner [options]\`):\n\n${run.helpInformation()}${RUN_HELP_FOOTER}`);
+
+  program
+    .command('diff')
+    .description('compare two runs (folders or summary.json files)')
+    .argument('<runA>', 'the baseline run')
+    .argument('<runB>', 'the run compared with it')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...DIFF_FORMATS]).default('text'))
+    .option('--resamples <n>', 'bootstrap resamples per metric', int(100, 100_000), 1_000)
+    .option('--seed <n>', 'seed of the bootstrap', int(0, 2 ** 31 - 1), 1)
+    .addHelpText('after', DIFF_HELP_FOOTER)
+    .action((runA: string, runB: string, opts: Record<string, unknown>) => {
+      result = { name: 'diff', runA, runB, format: opts['format'] as DiffFormat, resamples: opts['resamples'] as number, seed: opts['seed'] as number };
+    });
+
+  program
+    .command('stage')
+    .description('start the local stage, print its outputs as JSON on stdout, keep it up until Ctrl-C')
+    .action(() => {
+      result = { name: 'stage' };
+    });
+
+  program
+    .command('seed')
+    .description('seed a deployed turkeys table with the 10,000 generated turkeys')
+    .addOption(new Option('--stage <stage>', 'only aws: the local stage seeds itself').choices(['aws']).makeOptionMandatory())
+    .requiredOption('-o, --outputs <file>', 'the JSON written by `cdktf output --outputs-file`')
+    .action((opts: Record<string, unknown>) => {
+      result = { name: 'seed', outputsFile: opts['outputs'] as string };
+    });
+
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return { name: 'help', text: helpText };
+      throw new UsageError(err.message.replace(/^error:\s*/, '').split('\n')[0]!);
+    }
+    throw err;
+  }
+  if (!result) throw new UsageError('nothing to do; see --help.');
+  return result;
+}

@@ -1,0 +1,26 @@
+/** Extra help text shown after commander's option list. */
+export const RUN_HELP_FOOTER = `
+Scenarios (closed loop: C workers, each sends its next request when the previous one ends):
+  test1  100 requests @ 1        test2  500 @ 10        test3  1,000 @ 100
+  test4  5,000 @ 500             test5  10,000 @ 1,000  all    test1..test5 in order
+  A comma list runs several (--scenario test1,test2).
+
+Results: <results-dir>/<stage>/<yyyymmddThhmmssZ>-<scenario>/summary.{json,csv}, written after
+every target and tier (an interrupted run keeps its finished tiers and is marked incomplete).
+Schema: runner/results/schema.ts.
+
+Examples:
+  node runner --scenario test1                      local stage (started and stopped for you)
+  node runner --scenario all --stage aws --outputs outputs.json
+  node runner --scenario test3 --rate 200           open loop, 200 req/s
+  node runner diff results/local/RUN_A results/local/RUN_B --format md
+  node runner stage                                 keep the local stage up, print its endpoints
+  node runner seed --stage aws --outputs outputs.json
+`;
+
+export const DIFF_HELP_FOOTER = `
+Compares two runs (folders or summary.json files) per tier and target: avg, p50 and p99 latency
+and success rate, with the relative change. A change is marked "~ noise" when its 95% bootstrap
+interval (resampled from the two stored HDR histograms) contains zero; success rates use a
+normal-approximation interval for the difference of two proportions.
+`;

@@ -1,0 +1,49 @@
+import { textTable } from '../table.ts';
+import type { DiffFormat } from '../cli/args.ts';
+import { DIFF_METRICS, type DiffMetric, type DiffReport, type MetricChange } from './compare.ts';
+
+const LABELS: Record<DiffMetric, string> = { avgMs: 'avg', p50Ms: 'p50', p99Ms: 'p99', successRate: 'success' };
+
+const value = (m: DiffMetric, v: number | null) =>
+  v === null ? '-' : m === 'successRate' ? `${(v * 100).toFixed(1)}%` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ms`;
+
+function change(m: DiffMetric, c: MetricChange): string {
+  if (c.change === null) return '-';
+  const sign = c.change > 0 ? '+' : '';
+  const text = m === 'successRate' ? `${sign}${(c.change * 100).toFixed(1)} pt` : `${sign}${(c.change * 100).toFixed(1)}%`;
+  return c.withinNoise ? `${text} ~ noise` : text;
+}
+
+function rows(report: DiffReport): string[][] {
+  return report.rows.map((r) => [
+    r.tier,
+    r.only ? `${r.target} (only in ${r.only.toUpperCase()})` : r.target,
+    ...DIFF_METRICS.flatMap((m) => [`${value(m, r.metrics[m].a)} → ${value(m, r.metrics[m].b)}`, change(m, r.metrics[m])]),
+  ]);
+}
+
+const HEADER = ['tier', 'target', ...DIFF_METRICS.flatMap((m) => [`${LABELS[m]} A → B`, 'change'])];
+
+function heading(report: DiffReport): string {
+  const flag = (x: { complete: boolean }) => (x.complete ? '' : ' (incomplete)');
+  return `A: ${report.a.stage}/${report.a.runId}${flag(report.a)}\nB: ${report.b.stage}/${report.b.runId}${flag(report.b)}`;
+}
+
+/** Diff output per format. `html` is a later issue: add it here, fed by the same DiffReport. */
+export const DIFF_FORMATTERS: Record<DiffFormat, (report: DiffReport) => string> = {
+  text: (report) => [heading(report), '', textTable(HEADER, rows(report)), '', `~ noise: ${report.method}`].join('\n'),
+  md: (report) => {
+    const esc = (s: string) => s.replace(/\|/g, '\\|');
+    const line = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
+    return [
+      `**A** \`${report.a.stage}/${report.a.runId}\`${report.a.complete ? '' : ' (incomplete)'} → **B** \`${report.b.stage}/${report.b.runId}\`${report.b.complete ? '' : ' (incomplete)'}`,
+      '',
+      line(HEADER),
+      line(HEADER.map(() => '---')),
+      ...rows(report).map(line),
+      '',
+      `_~ noise_: ${report.method} (${report.resamples} resamples)`,
+    ].join('\n');
+  },
+  json: (report) => JSON.stringify(report, null, 2),
+};

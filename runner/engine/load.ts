@@ -1,0 +1,125 @@
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { classifyError, Tally } from './tally.ts';
+
+/**
+ * The load engine: sends `requests` GETs to one origin over a keep-alive undici Pool of
+ * `concurrency` connections, in one of two modes:
+ * - closed loop (default): `concurrency` workers, each sends its next request when its previous one
+ *   ends; latency is measured from the actual send;
+ * - open loop (`rate`): request i is due at start + i / rate, whatever the backend's speed, and its
+ *   latency is measured from that intended send time, so stalls are not hidden (coordinated omission).
+ * Latency is taken from a monotonic clock at the end of the response body.
+ */
+export interface LoadOptions {
+  origin: string;
+  /** Request paths (with query), used in order, cycling. */
+  paths: readonly string[];
+  requests: number;
+  concurrency: number;
+  /** Requests per second; open loop when set. */
+  rate?: number;
+  timeoutMs: number;
+  /** Unrecorded requests sent first over the same pool. */
+  warmup?: number;
+  /** Stops sending; requests in flight are abandoned. */
+  signal?: AbortSignal;
+  /** Receives the live tally once at start, for progress reporting (read it, do not write it). */
+  onStart?: (tally: Tally) => void;
+}
+
+export interface LoadResult {
+  tally: Tally;
+  /** Wall clock (UTC) of the first send and the last completion. */
+  startedAt: Date;
+  endedAt: Date;
+  /** First send to last completion, from the monotonic clock. */
+  wallMs: number;
+  aborted: boolean;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { origin, paths, requests, concurrency, timeoutMs, signal } = options;
+  if (paths.length === 0) throw new RangeError('paths must not be empty');
+  const pool = new Pool(origin, {
+    connections: concurrency,
+    pipelining: 1,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connectTimeout: Math.min(timeoutMs, 10_000),
+    keepAliveTimeout: 30_000,
+  });
+  const onAbort = () => void pool.destroy().catch(() => {});
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (options.warmup && options.warmup > 0) {
+      await closedLoop(pool, paths, options.warmup, Math.min(concurrency, options.warmup), new Tally(), signal);
+    }
+    const tally = new Tally();
+    options.onStart?.(tally);
+    const startedAt = new Date();
+    const t0 = performance.now();
+    if (options.rate !== undefined) await openLoop(pool, paths, requests, options.rate, tally, signal);
+    else await closedLoop(pool, paths, requests, concurrency, tally, signal);
+    const wallMs = performance.now() - t0;
+    return { tally, startedAt, endedAt: new Date(startedAt.getTime() + wallMs), wallMs, aborted: signal?.aborted ?? false };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (!pool.destroyed) await pool.close().catch(() => pool.destroy());
+  }
+}
+
+function sendOne(pool: Pool, path: string, startMs: number, tally: Tally): Promise<void> {
+  return pool.request({ path, method: 'GET' }).then(
+    ({ statusCode, body }) =>
+      new Promise<void>((resolve) => {
+        let bytes = 0;
+        body.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        body.on('end', () => {
+          tally.recordResponse(statusCode, performance.now() - startMs, bytes);
+          resolve();
+        });
+        body.on('error', (err: Error) => {
+          tally.recordError(classifyError(err), err.message);
+          resolve();
+        });
+      }),
+    (err: Error) => {
+      tally.recordError(classifyError(err), err.message);
+    },
+  );
+}
+
+async function closedLoop(pool: Pool, paths: readonly string[], requests: number, concurrency: number, tally: Tally, signal?: AbortSignal) {
+  let sent = 0;
+  const worker = async () => {
+    while (sent < requests && !signal?.aborted) {
+      const i = sent++;
+      await sendOne(pool, paths[i % paths.length]!, performance.now(), tally);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+}
+
+async function openLoop(pool: Pool, paths: readonly string[], requests: number, rate: number, tally: Tally, signal?: AbortSignal) {
+  const intervalMs = 1000 / rate;
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      if (signal?.aborted) return resolve();
+      const now = performance.now();
+      while (next < requests && start + next * intervalMs <= now) {
+        inFlight.push(sendOne(pool, paths[next % paths.length]!, start + next * intervalMs, tally));
+        next++;
+      }
+      if (next >= requests) return resolve();
+      setTimeout(tick, Math.max(0, start + next * intervalMs - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all(inFlight);
+}

@@ -1,0 +1,98 @@
+import { KitError } from '../lib/errors.ts';
+import { parseCommand, UsageError, type CliCommand, type RunCommand } from './cli/args.ts';
+import { compareRuns } from './diff/compare.ts';
+import { DIFF_FORMATTERS } from './diff/format.ts';
+import { loadRunSummary } from './diff/load.ts';
+import { createProgress } from './progress.ts';
+import { runHttpScenario } from './run.ts';
+import type { ScenarioKind } from './scenarios.ts';
+import { runSeed, runStage } from './stage-commands.ts';
+
+/** Exit codes: 0 ok, 1 failure (unreachable stage, unreadable file, ...), 2 bad command line, 130 interrupted. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/** Runners per scenario kind. The fan-out benchmark (runner/fanout/) plugs in as `fanout`. */
+const SCENARIO_RUNNERS: Record<ScenarioKind, (command: RunCommand, signal: AbortSignal) => Promise<number>> = {
+  http: async (command, signal) => {
+    const { summary, dir } = await runHttpScenario(
+      {
+        scenario: command.scenario.label,
+        tiers: command.scenario.tiers,
+        targets: command.targets,
+        stage: command.stage,
+        ...(command.outputsFile ? { outputsFile: command.outputsFile } : {}),
+        rate: command.rate,
+        warmup: command.warmup,
+        timeoutMs: command.timeoutMs,
+        seed: command.seed,
+        resultsDir: command.resultsDir,
+      },
+      {
+        stdout: (text) => process.stdout.write(`${text}\n`),
+        log: (line) => process.stderr.write(`${line}\n`),
+        progress: createProgress(process.stderr),
+        signal,
+      },
+    );
+    process.stderr.write(`${summary.complete ? 'run complete' : 'run interrupted; finished tiers kept'}: ${dir}\n`);
+    return summary.complete ? EXIT.ok : EXIT.interrupted;
+  },
+  fanout: async () => {
+    throw new KitError('NOT_CONNECTED', 'The fan-out benchmark is not connected to the runner yet (runner/fanout/).');
+  },
+};
+
+async function execute(command: CliCommand): Promise<number> {
+  switch (command.name) {
+    case 'help':
+      process.stdout.write(command.text);
+      return EXIT.ok;
+    case 'run': {
+      const controller = new AbortController();
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals++;
+        if (signals > 1) process.exit(EXIT.interrupted);
+        process.stderr.write(`\n${signal}: stopping after writing the finished tiers (again to quit now)\n`);
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        return await SCENARIO_RUNNERS[command.scenario.kind](command, controller.signal);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    }
+    case 'diff': {
+      const [a, b] = await Promise.all([loadRunSummary(command.runA), loadRunSummary(command.runB)]);
+      const report = compareRuns(a, b, { resamples: command.resamples, seed: command.seed });
+      process.stdout.write(`${DIFF_FORMATTERS[command.format](report)}\n`);
+      return EXIT.ok;
+    }
+    case 'stage':
+      return runStage();
+    case 'seed':
+      return runSeed(command.outputsFile);
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await execute(parseCommand(argv));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`runner: ${err.message} (see --help)\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof KitError) {
+      process.stderr.write(`runner: ${err.message}\n`);
+      return EXIT.failure;
+    }
+    process.stderr.write(`runner: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT.failure;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,56 @@
+import { stringify } from 'csv-stringify/sync';
+import { CLIENT_ERROR_KINDS } from '../engine/tally.ts';
+import type { TargetTierResult } from './schema.ts';
+
+const FIXED_COLUMNS = [
+  'stage', 'scenario', 'tier', 'target', 'mode', 'requests', 'concurrency', 'rate', 'ok', 'success_rate',
+  'fastest_ms', 'avg_ms', 'stdev_ms', 'p50_ms', 'p90_ms', 'p99_ms', 'p999_ms', 'max_ms', 'throughput_rps',
+  'failed', 'started_at', 'ended_at',
+] as const;
+
+/**
+ * summary.csv: one row per target and tier, RFC 4180 (CRLF, quotes where needed). After the fixed
+ * columns come one `status_<code>` column per status seen in the run and one `errors_<kind>` column
+ * per client-error kind.
+ */
+export function summaryCsv(results: readonly TargetTierResult[]): string {
+  const statuses = [...new Set(results.flatMap((r) => Object.keys(r.statusCounts)))].sort((a, b) => Number(a) - Number(b));
+  const header = [...FIXED_COLUMNS, ...statuses.map((s) => `status_${s}`), ...CLIENT_ERROR_KINDS.map((k) => `errors_${k}`)];
+  const rows = results.map((r) => {
+    const l = r.latency;
+    const fixed: Record<(typeof FIXED_COLUMNS)[number], string | number> = {
+      stage: r.stage,
+      scenario: r.scenario,
+      tier: r.tier,
+      target: r.target,
+      mode: r.mode,
+      requests: r.requests,
+      concurrency: r.concurrency,
+      rate: r.rate ?? '',
+      ok: r.ok,
+      success_rate: round4(r.successRate),
+      fastest_ms: l?.fastestMs ?? '',
+      avg_ms: l?.avgMs ?? '',
+      stdev_ms: l?.stdevMs ?? '',
+      p50_ms: l?.p50Ms ?? '',
+      p90_ms: l?.p90Ms ?? '',
+      p99_ms: l?.p99Ms ?? '',
+      p999_ms: l?.p999Ms ?? '',
+      max_ms: l?.maxMs ?? '',
+      throughput_rps: r.throughputRps,
+      failed: r.failed ? 'true' : 'false',
+      started_at: r.startedAt,
+      ended_at: r.endedAt,
+    };
+    return [
+      ...FIXED_COLUMNS.map((c) => fixed[c]),
+      ...statuses.map((s) => r.statusCounts[s] ?? 0),
+      ...CLIENT_ERROR_KINDS.map((k) => r.clientErrors[k]),
+    ];
+  });
+  return stringify([header, ...rows], { record_delimiter: 'windows', quoted_match: /[",\r\n]/ });
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
