@@ -108,7 +108,7 @@ describe('compareRuns', () => {
     const md = DIFF_FORMATTERS.md(report);
     assert.match(md, /^\| tier \| target \|/m);
     assert.match(md, /\| test1 \| sfn \| 10\.\d ms → 2\d\.\d ms \| \+\d+\.\d% \|/);
-    assert.match(md, /\+0\.0% ~ noise/);
+    assert.match(md, /\| 0\.0% ~ noise \|/);
     assert.match(DIFF_FORMATTERS.text(report), /direct .*~ noise/);
     assert.deepEqual(JSON.parse(DIFF_FORMATTERS.json(report)).rows.length, 4);
   });
