@@ -23,7 +23,7 @@ export class JavaMethodError extends KitError {
   }
 }
 
-type Method = (self: never, ...args: unknown[]) => unknown;
+type Method = (...args: unknown[]) => unknown;
 
 function int(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) throw new JavaMethodError(`${what} must be an int; got ${JSON.stringify(value)}`);
@@ -53,7 +53,7 @@ export function javaRegex(pattern: string, flags = ''): RegExp {
   }
 }
 
-/** Java's Matcher replacement syntax (`$1`, `${name}`, `\$`) in JavaScript's (`$1`, `$<name>`, `$$`). */
+/** Java's Matcher replacement syntax (`$0`, `$1`, `${name}`, `\$`) in JavaScript's (`$&`, `$1`, `$<name>`, `$$`). */
 export function javaReplacement(replacement: string): string {
   let out = '';
   for (let i = 0; i < replacement.length; i++) {
@@ -65,7 +65,8 @@ export function javaReplacement(replacement: string): string {
     } else if (ch === '$') {
       const group = /^(\d+|\{[A-Za-z][A-Za-z0-9]*\})/.exec(replacement.slice(i + 1));
       if (!group) throw new JavaMethodError(`illegal group reference in replacement ${JSON.stringify(replacement)}`);
-      out += group[1]!.startsWith('{') ? `$<${group[1]!.slice(1, -1)}>` : `$${group[1]}`;
+      const ref = group[1]!;
+      out += ref.startsWith('{') ? `$<${ref.slice(1, -1)}>` : ref === '0' ? '$&' : `$${ref}`;
       i += group[1]!.length;
     } else {
       out += ch;
@@ -120,7 +121,7 @@ const STRING_METHODS: Record<string, (self: string, ...args: unknown[]) => unkno
   toUpperCase: (self) => self.toUpperCase(),
   trim: (self) => self.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, ''),
   concat: (self, other) => self + str(other, 'str'),
-  toString: (self) => self,
+  toString: (self: string) => self,
   replace: (self, target, replacement) => self.split(String(target)).join(String(replacement)),
   replaceAll: (self, regex, replacement) =>
     self.replace(javaRegex(str(regex, 'regex'), 'g'), javaReplacement(str(replacement, 'replacement'))),
@@ -131,7 +132,7 @@ const STRING_METHODS: Record<string, (self: string, ...args: unknown[]) => unkno
 };
 
 const NUMBER_METHODS: Record<string, (self: number, ...args: unknown[]) => unknown> = {
-  toString: (self) => String(self),
+  toString: (self: number) => String(self),
   intValue: (self) => Math.trunc(self),
   longValue: (self) => Math.trunc(self),
   doubleValue: (self) => self,
@@ -139,7 +140,7 @@ const NUMBER_METHODS: Record<string, (self: number, ...args: unknown[]) => unkno
 };
 
 const BOOLEAN_METHODS: Record<string, (self: boolean, ...args: unknown[]) => unknown> = {
-  toString: (self) => String(self),
+  toString: (self: boolean) => String(self),
   booleanValue: (self) => self,
   equals: (self, other) => self === other,
 };
@@ -203,7 +204,7 @@ export function callJavaMethod(self: unknown, property: string, params: unknown[
     if (isPlainMap(self)) return call(MAP_METHODS, 'Map', self, property, params);
     const method = (self as Record<string, unknown>)[property];
     if (typeof method === 'function' && property !== 'constructor' && !Object.hasOwn(Object.prototype, property)) {
-      return (method as Method).apply(self, params as never[]);
+      return (method as Method).apply(self, params);
     }
     throw new UnsupportedTemplateMethodError(self.constructor?.name ?? 'Object', property);
   }
