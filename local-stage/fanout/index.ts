@@ -1,0 +1,154 @@
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { CONSUMER_ENV, DEFAULT_STATE_ID, FANOUT_TABLE_NAME, PROCESSOR_ENV } from '../../lib/fanout/constants.ts';
+import { fanoutStateCreateTableInput } from '../../lib/fanout/table.ts';
+import { FANOUT_RESOLVERS } from '../../lib/fanout/templates.ts';
+import { buildBundles } from '../../scripts/build-bundles.ts';
+import { repoPath } from '../bundles.ts';
+import { startLocalDynamo } from '../dynamodb.ts';
+import { LOCAL_REGION, localAwsEnv, localClientConfig } from '../local-aws.ts';
+import { ConsumerFleet } from './consumer-fleet.ts';
+import { LocalDynamoDBResolver } from './dynamodb-resolver.ts';
+import { LocalEventSourceMapping, type EventSourceMappingOptions } from './event-source-mapping.ts';
+import { buildFanoutSchema, readTemplate, startGraphqlServer } from './graphql-server.ts';
+import { startLambdaProcess } from './lambda-process.ts';
+import { LocalStream } from './local-stream.ts';
+import { startLocalMessaging } from './messaging.ts';
+
+export const STREAM_PROCESSOR_BUNDLE = 'dist/handlers/stream-processor/index.mjs';
+export const CONSUMER_BUNDLE = 'dist/fargate-consumer/main.mjs';
+export const FANOUT_TOPIC_NAME = 'fanout-state-changes';
+/** The SDK's Node 20 deprecation notice, printed once per process, would fill the log with 20 copies. */
+const QUIET_SDK = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+export interface FanoutStageOptions {
+  /** Consumer tasks to start and wait for (0: start them later through `consumers`). */
+  tasks: number;
+  log?: (line: string) => void;
+  /** Extra consumer environment (e.g. a short visibility timeout for fault tests). */
+  consumerEnv?: Partial<Record<(typeof CONSUMER_ENV)[keyof typeof CONSUMER_ENV], string>>;
+  eventSourceMapping?: EventSourceMappingOptions;
+  /** SIGTERM grace before SIGKILL for consumers (Fargate's default stop timeout is 30 s). */
+  stopTimeoutMs?: number;
+  /** Rebuild the two bundles before starting (default true), so a stale dist/ is never measured. */
+  build?: boolean;
+}
+
+export interface FanoutStage {
+  graphqlUrl: string;
+  tableName: string;
+  stateId: string;
+  topicArn: string;
+  endpoints: { dynamodb: string; sqs: string; sns: string };
+  /** SDK clients pointed at the local services (for tests and the runner). */
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient };
+  consumers: ConsumerFleet;
+  stream: LocalStream;
+  eventSourceMapping: LocalEventSourceMapping;
+  /** Process ids this stage started that are still running (stream processor + consumers). */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The fan-out benchmark on loopback: dynalite with the state table, a local AppSync-like GraphQL
+ * endpoint running the shared schema and resolver VTL, a local stream fed by the resolver's writes,
+ * an event source mapping invoking the stream processor's bundle in its own process, fauxqs for SNS
+ * and SQS, and `tasks` consumer processes from the consumer bundle. `stop()` undoes all of it, also
+ * after a partial start. There is no CloudWatch locally: consumers run with the DLQ alarm disabled
+ * and report DLQ depth on /health and /metrics instead.
+ */
+export async function startFanoutStage(options: FanoutStageOptions): Promise<FanoutStage> {
+  const log = options.log ?? (() => {});
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    const errors: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => errors.push(error));
+    if (errors.length > 0) throw new AggregateError(errors, 'fan-out stage did not stop cleanly');
+  };
+  try {
+    if (options.build ?? true) await buildBundles([STREAM_PROCESSOR_BUNDLE, CONSUMER_BUNDLE]);
+
+    const dynamo = await startLocalDynamo();
+    cleanups.push(dynamo.close);
+    const tableName = FANOUT_TABLE_NAME;
+    await dynamo.client.send(new CreateTableCommand(fanoutStateCreateTableInput(tableName)));
+
+    const fauxqs = await startLocalMessaging();
+    cleanups.push(fauxqs.close);
+    const messaging = fauxqs.endpoint;
+    const sns = new SNSClient(localClientConfig(messaging));
+    const sqs = new SQSClient(localClientConfig(messaging));
+    cleanups.push(async () => {
+      sns.destroy();
+      sqs.destroy();
+    });
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: FANOUT_TOPIC_NAME }));
+    const topicArn = TopicArn!;
+
+    const stream = new LocalStream(`arn:aws:dynamodb:${LOCAL_REGION}:000000000000:table/${tableName}/stream/local`, LOCAL_REGION);
+    const resolvers = new Map(
+      FANOUT_RESOLVERS.map((spec) => [
+        `${spec.typeName}.${spec.fieldName}`,
+        new LocalDynamoDBResolver({
+          client: dynamo.client,
+          tableName,
+          stream,
+          requestTemplate: readTemplate(spec.requestTemplateFile),
+          responseTemplate: readTemplate(spec.responseTemplateFile),
+        }),
+      ]),
+    );
+    const graphql = await startGraphqlServer(buildFanoutSchema(resolvers));
+    cleanups.push(graphql.close);
+
+    const processor = await startLambdaProcess({
+      name: 'stream-processor',
+      bundle: repoPath(STREAM_PROCESSOR_BUNDLE),
+      env: { ...localAwsEnv({ sns: messaging }), ...QUIET_SDK, [PROCESSOR_ENV.topicArn]: topicArn },
+      log,
+    });
+    cleanups.push(processor.stop);
+    const eventSourceMapping = new LocalEventSourceMapping(stream, (event) => processor.invoke(event), { log, ...options.eventSourceMapping });
+    eventSourceMapping.start();
+    cleanups.push(() => eventSourceMapping.stop());
+
+    const consumers = new ConsumerFleet({
+      bundle: repoPath(CONSUMER_BUNDLE),
+      env: {
+        ...localAwsEnv({ dynamodb: dynamo.endpoint, sns: messaging, sqs: messaging }),
+        ...QUIET_SDK,
+        [CONSUMER_ENV.topicArn]: topicArn,
+        [CONSUMER_ENV.tableName]: tableName,
+        [CONSUMER_ENV.stateId]: DEFAULT_STATE_ID,
+        [CONSUMER_ENV.createDlqAlarm]: 'false',
+        [CONSUMER_ENV.checkIntervalMs]: '500',
+        ...(options.consumerEnv as Record<string, string> | undefined),
+      },
+      log,
+      stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+      startTimeoutMs: 30_000,
+    });
+    cleanups.push(() => consumers.stopAll());
+    if (options.tasks > 0) await consumers.startTasks(options.tasks);
+    log(`fan-out stage up: ${graphql.url}, ${consumers.running().length} consumer(s)`);
+
+    return {
+      graphqlUrl: graphql.url,
+      tableName,
+      stateId: DEFAULT_STATE_ID,
+      topicArn,
+      endpoints: { dynamodb: dynamo.endpoint, sqs: messaging, sns: messaging },
+      clients: { dynamodb: dynamo.client, sqs, sns },
+      consumers,
+      stream,
+      eventSourceMapping,
+      pids: () => [processor.pid, ...consumers.running().map((t) => t.pid)],
+      stop,
+    };
+  } catch (error) {
+    await stop().catch((cleanupError: unknown) => log(`cleanup after a failed start: ${String(cleanupError)}`));
+    throw error;
+  }
+}
