@@ -15,6 +15,8 @@ export interface NodejsFunctionProps {
   statements: readonly Statement[];
   config: Pick<StackConfig, 'lambdaMemoryMb' | 'lambdaArchitecture' | 'lambdaRuntime' | 'logRetentionDays'>;
   timeoutSeconds?: number;
+  /** Where `bundle` is resolved from; the repository root unless a test builds elsewhere. */
+  root?: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export class NodejsFunction extends Construct {
   constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
     super(scope, id);
     const { functionName, config } = props;
-    this.asset = new TerraformAsset(this, 'bundle', { path: bundleDir(props.bundle), type: AssetType.ARCHIVE });
+    this.asset = new TerraformAsset(this, 'bundle', { path: bundleDir(props.bundle, props.root), type: AssetType.ARCHIVE });
     const logs = logGroup(this, 'logs', `/aws/lambda/${functionName}`, config.logRetentionDays);
     this.role = new ServiceRole(this, 'role', {
       roleName: `${functionName}-fn`,

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { App, TerraformStack } from 'cdktf';
+import { ServiceRole, assertLeastPrivilege } from '../../stacks/constructs/service-role.ts';
+import { scanPolicies } from './policy-scan.ts';
+import { roleStatements, synthAll, type Synthesized, type TfJson } from './synth-helper.ts';
+
+const policyStack = (policy: object, reasons?: Record<string, string>): TfJson => ({
+  resource: {
+    aws_iam_role_policy: {
+      p: { ...(reasons ? { '//': { wildcardResources: reasons } } : {}), policy: JSON.stringify(policy), role: 'r' },
+    },
+  },
+  output: {},
+});
+const doc = (statement: object) => ({ Version: '2012-10-17', Statement: [statement] });
+
+describe('policy scan (least privilege)', () => {
+  let synth: Synthesized;
+  before(() => {
+    // Both processor variants: the pipe variant has its own role.
+    synth = synthAll({ processorKind: 'pipe' });
+  });
+  after(() => synth?.cleanup());
+
+  it('finds no wildcard action and no unexplained "*" resource in any stack (default config)', () => {
+    const lambdaVariant = synthAll();
+    try {
+      for (const [name, stack] of Object.entries(lambdaVariant.stacks)) assert.deepEqual(scanPolicies(name, stack), [], name);
+    } finally {
+      lambdaVariant.cleanup();
+    }
+  });
+
+  it('finds nothing in the pipe variant of the fanout stack either', () => {
+    assert.deepEqual(scanPolicies('fanout', synth.stacks.fanout), []);
+    assert.ok(roleStatements(synth.stacks.fanout, 'sst-fanout-pipe').some((s) => s.Action.includes('sns:Publish')));
+  });
+
+  it('every "*" resource in the plan carries its reason next to the policy', () => {
+    const explained = Object.values(synth.stacks)
+      .flatMap((stack) => Object.values(stack.resource['aws_iam_role_policy'] ?? {}))
+      .filter((p) => JSON.parse(p['policy'] as string).Statement.some((s: { Resource: string[] }) => s.Resource.includes('*')));
+    assert.ok(explained.length >= 3, 'ECR token, log delivery and ListStreams statements are expected');
+    for (const p of explained) assert.ok((p['//'] as { wildcardResources?: object }).wildcardResources);
+  });
+
+  it('flags a wildcard action, a service-wide action, NotAction and an unexplained "*" resource', () => {
+    assert.equal(scanPolicies('t', policyStack(doc({ Sid: 'A', Effect: 'Allow', Action: '*', Resource: 'arn:x' }))).length, 1);
+    assert.equal(scanPolicies('t', policyStack(doc({ Sid: 'A', Effect: 'Allow', Action: ['s3:Get*'], Resource: 'arn:x' }))).length, 1);
+    assert.equal(scanPolicies('t', policyStack(doc({ Sid: 'A', Effect: 'Allow', NotAction: ['s3:GetObject'], Resource: 'arn:x' }))).length, 1);
+    assert.equal(scanPolicies('t', policyStack(doc({ Sid: 'A', Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }))).length, 1);
+    assert.equal(scanPolicies('t', policyStack(doc({ Sid: 'A', Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }), { A: 'needed' })).length, 1);
+  });
+
+  it('accepts a "*" resource whose reason is recorded under its Sid, and only under its Sid', () => {
+    const reason = 'this action has no resource type in the service authorization reference';
+    assert.deepEqual(scanPolicies('t', policyStack(doc({ Sid: 'A', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] }), { A: reason })), []);
+    assert.equal(scanPolicies('t', policyStack(doc({ Sid: 'B', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] }), { A: reason })).length, 1);
+  });
+
+  it('refuses managed policy attachments and Lambda permissions without a source ARN', () => {
+    const stack: TfJson = {
+      resource: {
+        aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } },
+        aws_lambda_permission: { p: { principal: 'apigateway.amazonaws.com', action: 'lambda:InvokeFunction' } },
+      },
+      output: {},
+    };
+    assert.equal(scanPolicies('t', stack).length, 2);
+  });
+
+  it('the ServiceRole construct refuses a wildcard action or an unexplained "*" at synth time', () => {
+    assert.throws(() => assertLeastPrivilege([{ sid: 'A', actions: ['sqs:*'], resources: ['arn:x'] }], 'r'), /wildcard/);
+    assert.throws(() => assertLeastPrivilege([{ sid: 'A', actions: ['sqs:SendMessage'], resources: ['*'] }], 'r'), /needs wildcardResourceReason/);
+    assert.throws(() => assertLeastPrivilege([{ sid: 'A', actions: ['sqs:SendMessage'], resources: ['arn:x'], wildcardResourceReason: 'old' }], 'r'), /stale/);
+    const stack = new TerraformStack(new App({ outdir: synth.outdir }), 's');
+    assert.throws(() => new ServiceRole(stack, 'r', { roleName: 'r', service: 'lambda.amazonaws.com', statements: [{ sid: 'X', actions: ['*'], resources: ['*'] }] }));
+  });
+});
