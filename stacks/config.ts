@@ -25,8 +25,8 @@ export interface StackConfig {
   fargateCpu: number;
   fargateMemoryMb: number;
   processorKind: 'lambda' | 'pipe';
+  /** Receives before a consumer's message moves to its DLQ (the consumer's redrive policy). */
   dlqMaxReceiveCount: number;
-  dlqAlarmThreshold: number;
 }
 
 type Source = 'default' | 'cdktf.json context' | 'environment';
@@ -105,7 +105,6 @@ export const SETTINGS: { [K in keyof StackConfig]: Setting<K> } = {
   fargateMemoryMb: { env: 'SST_FARGATE_MEMORY_MB', default: 512, parse: int(512, 30_720) },
   processorKind: { env: 'SST_PROCESSOR_KIND', default: 'lambda', parse: oneOf(['lambda', 'pipe'] as const) },
   dlqMaxReceiveCount: { env: 'SST_DLQ_MAX_RECEIVE_COUNT', default: 3, parse: int(1, 1000) },
-  dlqAlarmThreshold: { env: 'SST_DLQ_ALARM_THRESHOLD', default: 1, parse: int(1, 1_000_000) },
 };
 
 export const DEFAULT_STACK_CONFIG: StackConfig = Object.fromEntries(
@@ -173,7 +172,7 @@ export function apiBackendsRecordedConfig(config: StackConfig): ApiBackendsRecor
 
 /** The settings the fanout stack publishes in its `config` output. */
 export function fanoutRecordedConfig(config: StackConfig) {
-  const { region, fargateTaskCount, fargateCpu, fargateMemoryMb, processorKind, lambdaMemoryMb, lambdaArchitecture, lambdaRuntime, dlqMaxReceiveCount, dlqAlarmThreshold, imageTag } =
+  const { region, fargateTaskCount, fargateCpu, fargateMemoryMb, processorKind, lambdaMemoryMb, lambdaArchitecture, lambdaRuntime, dlqMaxReceiveCount, imageTag } =
     config;
-  return { region, fargateTaskCount, fargateCpu, fargateMemoryMb, processorKind, lambdaMemoryMb, lambdaArchitecture, lambdaRuntime, dlqMaxReceiveCount, dlqAlarmThreshold, imageTag };
+  return { region, fargateTaskCount, fargateCpu, fargateMemoryMb, processorKind, lambdaMemoryMb, lambdaArchitecture, lambdaRuntime, dlqMaxReceiveCount, imageTag };
 }

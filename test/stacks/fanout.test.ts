@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { CONSUMER_ALARM_PREFIX, CONSUMER_ENV, CONSUMER_QUEUE_PREFIX, PROCESSOR_ENV } from '../../lib/fanout/constants.ts';
+import { fanoutStateCreateTableInput } from '../../lib/fanout/table.ts';
+import { FANOUT_RESOLVERS, FANOUT_SCHEMA_FILE } from '../../lib/fanout/templates.ts';
+import { CONSUMER_STOP_TIMEOUT_S } from '../../stacks/constructs/consumer-service.ts';
+import { only, ref, resources, roleStatements, synthAll, type Synthesized, type TfJson } from './synth-helper.ts';
+
+interface ContainerDefinition {
+  image: string;
+  stopTimeout: number;
+  environment: { name: string; value: string }[];
+  logConfiguration: { logDriver: string; options: Record<string, string> };
+  healthCheck: { command: string[] };
+}
+
+const container = (stack: TfJson): ContainerDefinition => {
+  const definitions = JSON.parse(only(stack, 'aws_ecs_task_definition')['container_definitions'] as string) as ContainerDefinition[];
+  assert.equal(definitions.length, 1);
+  return definitions[0]!;
+};
+const env = (stack: TfJson) => Object.fromEntries(container(stack).environment.map((e) => [e.name, e.value]));
+
+describe('fanout stack (Lambda processor, defaults)', () => {
+  let synth: Synthesized;
+  let stack: TfJson;
+  before(() => {
+    synth = synthAll();
+    stack = synth.stacks.fanout;
+  });
+  after(() => synth?.cleanup());
+
+  it('creates the state table of lib/fanout/table.ts, with its stream', () => {
+    const table = only(stack, 'aws_dynamodb_table');
+    const input = fanoutStateCreateTableInput('sst-fanout-state');
+    assert.equal(table['name'], 'sst-fanout-state');
+    assert.equal(table['billing_mode'], 'PAY_PER_REQUEST');
+    assert.equal(table['hash_key'], 'id');
+    assert.equal(table['stream_enabled'], true);
+    assert.equal(table['stream_view_type'], input.StreamSpecification?.StreamViewType);
+    assert.match(table['stream_view_type'] as string, /NEW_IMAGE|NEW_AND_OLD_IMAGES/);
+  });
+
+  it('embeds the GraphQL schema and every resolver template byte for byte', () => {
+    const api = only(stack, 'aws_appsync_graphql_api');
+    assert.equal(api['schema'], readFileSync(FANOUT_SCHEMA_FILE, 'utf8'));
+    const resolvers = resources(stack, 'aws_appsync_resolver');
+    assert.equal(resolvers.length, FANOUT_RESOLVERS.length);
+    for (const spec of FANOUT_RESOLVERS) {
+      const resolver = resolvers.find((r) => r['type'] === spec.typeName && r['field'] === spec.fieldName);
+      assert.ok(resolver, `${spec.typeName}.${spec.fieldName}`);
+      assert.equal(resolver['request_template'], readFileSync(spec.requestTemplateFile, 'utf8'));
+      assert.equal(resolver['response_template'], readFileSync(spec.responseTemplateFile, 'utf8'));
+    }
+    const source = only(stack, 'aws_appsync_datasource');
+    assert.equal(source['type'], 'AMAZON_DYNAMODB');
+    assert.deepEqual(roleStatements(stack, 'sst-fanout-appsync').flatMap((s) => s.Resource), [ref(stack, 'aws_dynamodb_table', 'arn')]);
+  });
+
+  it('processes the stream with the Lambda bundle, reporting partial batch failures, publishing to the encrypted topic', () => {
+    const fn = only(stack, 'aws_lambda_function');
+    assert.equal(fn['runtime'], 'nodejs22.x');
+    assert.deepEqual(fn['architectures'], ['arm64']);
+    assert.equal(fn['memory_size'], 128);
+    assert.deepEqual(fn['environment'], { variables: { [PROCESSOR_ENV.topicArn]: ref(stack, 'aws_sns_topic', 'arn') } });
+    const mapping = only(stack, 'aws_lambda_event_source_mapping');
+    assert.equal(mapping['event_source_arn'], ref(stack, 'aws_dynamodb_table', 'stream_arn'));
+    assert.deepEqual(mapping['function_response_types'], ['ReportBatchItemFailures']);
+    assert.equal(mapping['starting_position'], 'LATEST');
+    assert.equal(resources(stack, 'aws_pipes_pipe').length, 0);
+    assert.equal(only(stack, 'aws_sns_topic')['kms_master_key_id'], 'alias/aws/sns');
+  });
+
+  it('runs 20 Fargate consumers from the pushed image, with redrive, DLQ alarm and stop timeout settings', () => {
+    const service = only(stack, 'aws_ecs_service');
+    assert.equal(service['desired_count'], 20);
+    assert.equal(service['launch_type'], 'FARGATE');
+    const task = only(stack, 'aws_ecs_task_definition');
+    assert.deepEqual(task['requires_compatibilities'], ['FARGATE']);
+    assert.equal(task['network_mode'], 'awsvpc');
+    const c = container(stack);
+    assert.match(c.image, /^\$\{data\.aws_ecr_repository\.[^}]+\.repository_url\}@\$\{data\.aws_ecr_image\.[^}]+\.image_digest\}$/);
+    assert.equal(c.stopTimeout, CONSUMER_STOP_TIMEOUT_S);
+    const vars = env(stack);
+    assert.equal(vars[CONSUMER_ENV.topicArn], ref(stack, 'aws_sns_topic', 'arn'));
+    assert.equal(vars[CONSUMER_ENV.tableName], ref(stack, 'aws_dynamodb_table', 'name'));
+    assert.equal(vars[CONSUMER_ENV.maxReceives], '3', 'messages move to the DLQ after 3 receives');
+    assert.equal(vars[CONSUMER_ENV.createDlqAlarm], 'true');
+    assert.equal(c.logConfiguration.logDriver, 'awslogs');
+    const group = resources(stack, 'aws_cloudwatch_log_group').find((g) => g['name'] === '/ecs/sst-fanout-consumer');
+    assert.ok(Number(group?.['retention_in_days']) > 0);
+    assert.deepEqual(c.healthCheck.command.slice(0, 3), ['CMD', 'node', '-e']);
+  });
+
+  it("lets a consumer create and delete only its own queues, subscription and DLQ alarm, and read the state", () => {
+    const statements = roleStatements(stack, 'sst-fanout-consumer-task');
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    assert.deepEqual(bySid['OwnQueues']?.Resource, [`arn:aws:sqs:us-east-1:\${data.aws_caller_identity.account.account_id}:${CONSUMER_QUEUE_PREFIX}*`]);
+    for (const action of ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SetQueueAttributes']) {
+      assert.ok(bySid['OwnQueues']?.Action.includes(action), action);
+    }
+    assert.deepEqual(bySid['SubscribeToChanges']?.Resource, [ref(stack, 'aws_sns_topic', 'arn')]);
+    assert.deepEqual(bySid['OwnDlqAlarm']?.Resource, [`arn:aws:cloudwatch:us-east-1:\${data.aws_caller_identity.account.account_id}:alarm:${CONSUMER_ALARM_PREFIX}*`]);
+    assert.deepEqual(bySid['LoadState']?.Resource, [ref(stack, 'aws_dynamodb_table', 'arn')]);
+    assert.equal(statements.length, 4);
+  });
+
+  it('outputs what the fan-out runner needs, the API key as sensitive', () => {
+    for (const key of ['graphqlUrl', 'graphqlApiKey', 'topicArn', 'tableName', 'clusterName', 'serviceName', 'processorKind', 'region', 'config']) {
+      assert.ok(stack.output[key], key);
+    }
+    assert.equal(stack.output['graphqlApiKey']!.sensitive, true);
+    assert.deepEqual(
+      { ...(stack.output['config']!.value as object) },
+      {
+        region: 'us-east-1',
+        fargateTaskCount: 20,
+        fargateCpu: 256,
+        fargateMemoryMb: 512,
+        processorKind: 'lambda',
+        lambdaMemoryMb: 128,
+        lambdaArchitecture: 'arm64',
+        lambdaRuntime: 'nodejs22.x',
+        dlqMaxReceiveCount: 3,
+        imageTag: 'latest',
+      },
+    );
+  });
+});
+
+describe('fanout stack (EventBridge Pipe processor, 25 tasks)', () => {
+  let synth: Synthesized;
+  let stack: TfJson;
+  before(() => {
+    synth = synthAll({ processorKind: 'pipe', fargateTaskCount: 25, dlqMaxReceiveCount: 5 });
+    stack = synth.stacks.fanout;
+  });
+  after(() => synth?.cleanup());
+
+  it('replaces the Lambda and its mapping with a pipe from the stream to the topic', () => {
+    assert.equal(resources(stack, 'aws_lambda_function').length, 0);
+    assert.equal(resources(stack, 'aws_lambda_event_source_mapping').length, 0);
+    const pipe = only(stack, 'aws_pipes_pipe');
+    assert.equal(pipe['source'], ref(stack, 'aws_dynamodb_table', 'stream_arn'));
+    assert.equal(pipe['target'], ref(stack, 'aws_sns_topic', 'arn'));
+    assert.equal((pipe['source_parameters'] as { dynamodb_stream_parameters: { starting_position: string } }).dynamodb_stream_parameters.starting_position, 'LATEST');
+    assert.equal(stack.output['processorKind']!.value, 'pipe');
+  });
+
+  it('follows the task count and redrive settings', () => {
+    assert.equal(only(stack, 'aws_ecs_service')['desired_count'], 25);
+    assert.equal(env(stack)[CONSUMER_ENV.maxReceives], '5');
+  });
+});
