@@ -4,8 +4,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { CONSUMER_ENV, DEFAULT_STATE_ID, FANOUT_TABLE_NAME, PROCESSOR_ENV } from '../../lib/fanout/constants.ts';
 import { fanoutStateCreateTableInput } from '../../lib/fanout/table.ts';
 import { FANOUT_RESOLVERS } from '../../lib/fanout/templates.ts';
+import { fileURLToPath } from 'node:url';
 import { buildBundles } from '../../scripts/build-bundles.ts';
 import { repoPath } from '../bundles.ts';
+import { startChild } from '../child-process.ts';
 import { startLocalDynamo } from '../dynamodb.ts';
 import { LOCAL_REGION, localAwsEnv, localClientConfig } from '../local-aws.ts';
 import { ConsumerFleet } from './consumer-fleet.ts';
@@ -14,10 +16,10 @@ import { LocalEventSourceMapping, type EventSourceMappingOptions } from './event
 import { buildFanoutSchema, readTemplate, startGraphqlServer } from './graphql-server.ts';
 import { startLambdaProcess } from './lambda-process.ts';
 import { LocalStream } from './local-stream.ts';
-import { startLocalMessaging } from './messaging.ts';
 
 export const STREAM_PROCESSOR_BUNDLE = 'dist/handlers/stream-processor/index.mjs';
 export const CONSUMER_BUNDLE = 'dist/fargate-consumer/main.mjs';
+const MESSAGING_MAIN = fileURLToPath(new URL('./messaging-main.ts', import.meta.url));
 export const FANOUT_TOPIC_NAME = 'fanout-state-changes';
 /** The SDK's Node 20 deprecation notice, printed once per process, would fill the log with 20 copies. */
 const QUIET_SDK = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
@@ -75,9 +77,15 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
     const tableName = FANOUT_TABLE_NAME;
     await dynamo.client.send(new CreateTableCommand(fanoutStateCreateTableInput(tableName)));
 
-    const fauxqs = await startLocalMessaging();
-    cleanups.push(fauxqs.close);
-    const messaging = fauxqs.endpoint;
+    const fauxqs = await startChild(process.execPath, ['--import', 'tsx', MESSAGING_MAIN], {
+      name: 'fauxqs',
+      env: { PATH: process.env['PATH'] ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      isReady: (line) => line['event'] === 'ready',
+      log,
+    });
+    cleanups.push(() => fauxqs.stop(3000));
+    const messaging = String(fauxqs.ready['endpoint']);
     const sns = new SNSClient(localClientConfig(messaging));
     const sqs = new SQSClient(localClientConfig(messaging));
     cleanups.push(async () => {
@@ -123,7 +131,7 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
         [CONSUMER_ENV.tableName]: tableName,
         [CONSUMER_ENV.stateId]: DEFAULT_STATE_ID,
         [CONSUMER_ENV.createDlqAlarm]: 'false',
-        [CONSUMER_ENV.checkIntervalMs]: '500',
+        [CONSUMER_ENV.checkIntervalMs]: '2000',
         ...(options.consumerEnv as Record<string, string> | undefined),
       },
       log,
@@ -144,7 +152,7 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
       consumers,
       stream,
       eventSourceMapping,
-      pids: () => [processor.pid, ...consumers.running().map((t) => t.pid)],
+      pids: () => [fauxqs.child.pid!, processor.pid, ...consumers.running().map((t) => t.pid)],
       stop,
     };
   } catch (error) {

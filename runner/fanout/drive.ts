@@ -1,0 +1,69 @@
+import { performance } from 'node:perf_hooks';
+import { request } from 'undici';
+import { PUT_STATE_MUTATION } from '../../lib/fanout/templates.ts';
+
+export interface MutationResult {
+  version: number;
+  /** Epoch ms the request was sent (client clock). */
+  sentAt: number;
+  /** Round trip of the mutation as the client saw it (monotonic clock). */
+  appsyncMs: number;
+  /** writtenAt returned by the resolver, or undefined if the mutation failed. */
+  writtenAt: number | undefined;
+  error: string | undefined;
+}
+
+export async function postGraphql(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ data?: Record<string, unknown> | null; errors?: { message: string; errorType?: string }[] }> {
+  const { statusCode, body } = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await body.text();
+  if (statusCode !== 200) throw new Error(`GraphQL endpoint answered ${statusCode}: ${text.slice(0, 200)}`);
+  return JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
+}
+
+/** One putState mutation, timed. */
+export async function sendMutation(url: string, stateId: string, version: number, payload: unknown): Promise<MutationResult> {
+  const sentAt = Date.now();
+  const started = performance.now();
+  try {
+    const answer = await postGraphql(url, PUT_STATE_MUTATION, { id: stateId, version, payload: JSON.stringify(payload) });
+    const appsyncMs = performance.now() - started;
+    const written = answer.data?.['putState'] as { writtenAt?: number } | null | undefined;
+    const error = answer.errors?.map((e) => e.message).join('; ');
+    return { version, sentAt, appsyncMs, writtenAt: written?.writtenAt, error: error ?? (written ? undefined : 'no data') };
+  } catch (error) {
+    return { version, sentAt, appsyncMs: performance.now() - started, writtenAt: undefined, error: String(error) };
+  }
+}
+
+/**
+ * Sends `iterations` mutations with versions fromVersion+1.., each at its intended time
+ * (start + i × interval, open loop: a slow answer does not delay the next send).
+ */
+export async function driveMutations(options: {
+  url: string;
+  stateId: string;
+  fromVersion: number;
+  iterations: number;
+  intervalMs: number;
+  onSent?: (index: number) => void | Promise<void>;
+}): Promise<MutationResult[]> {
+  const start = performance.now();
+  const pending: Promise<MutationResult>[] = [];
+  for (let i = 0; i < options.iterations; i += 1) {
+    const wait = start + i * options.intervalMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const version = options.fromVersion + i + 1;
+    pending.push(sendMutation(options.url, options.stateId, version, { seq: i + 1, note: `change ${version}` }));
+    await options.onSent?.(i);
+  }
+  return Promise.all(pending);
+}

@@ -1,0 +1,79 @@
+import { stringify } from 'csv-stringify/sync';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Provenance } from '../results/schema.ts';
+import { HOP_NAMES, type FanoutReport } from './report.ts';
+
+export const FANOUT_SCHEMA_VERSION = 1;
+
+export const CLOCK_CAVEATS = [
+  'appsync is the mutation round trip measured by the runner (monotonic clock).',
+  'stream = SNS Timestamp - writtenAt (SNS clock minus AppSync resolver clock); sns = SQS SentTimestamp - SNS Timestamp; sqs = ApproximateFirstReceiveTimestamp - SentTimestamp (SQS clock); consume = applied - first receive (task clock minus SQS clock); endToEnd = applied - writtenAt (task clock minus AppSync clock).',
+  'On AWS these are different machines: skew of a few ms to tens of ms is normal and can make a hop negative; treat per-hop figures as coarse indicators.',
+  'On the local stage every hop is timed by this machine\'s wall clock, but every service shares 2 CPU cores with the runner: figures show the kit works end to end, not AWS latency. The SNS Timestamp has millisecond resolution.',
+];
+
+export interface FanoutSummary {
+  schemaVersion: typeof FANOUT_SCHEMA_VERSION;
+  kind: 'fanout';
+  runId: string;
+  stage: 'local';
+  scenario: string;
+  complete: boolean;
+  startedAt: string;
+  finishedAt: string;
+  settings: Record<string, unknown>;
+  provenance: Provenance;
+  clockCaveats: string[];
+  requirement: FanoutReport['requirement'];
+  mutations: FanoutReport['mutations'];
+  hops: FanoutReport['hops'];
+  totals: FanoutReport['totals'];
+  tasks: FanoutReport['tasks'];
+}
+
+const round = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : Math.round(v * 100) / 100);
+
+/** summary.csv: one row per hop, then one per task, then a total row; RFC 4180. */
+export function fanoutSummaryCsv(summary: FanoutSummary): string {
+  const header = ['stage', 'scenario', 'section', 'name', 'count', 'p50_ms', 'p90_ms', 'p99_ms', 'max_ms', 'avg_ms', 'expected', 'delivered', 'missing', 'late', 'dlq_messages', 'requirement_held'];
+  const rows: (string | number)[][] = [header];
+  for (const name of HOP_NAMES) {
+    const h = summary.hops[name];
+    rows.push([summary.stage, summary.scenario, 'hop', name, h.count, round(h.p50), round(h.p90), round(h.p99), round(h.max), round(h.avg), '', '', '', '', '', '']);
+  }
+  for (const t of summary.tasks) {
+    rows.push([summary.stage, summary.scenario, 'task', t.taskId, t.delivered, '', '', '', round(t.endToEndMaxMs), '', t.expected, t.delivered, t.missing, t.lateDeliveries, t.dlqMessages, t.missing === 0 && t.lateDeliveries === 0 ? 'yes' : 'no']);
+  }
+  const tot = summary.totals;
+  rows.push([summary.stage, summary.scenario, 'total', 'all', tot.delivered, '', '', '', '', '', tot.expected, tot.delivered, tot.missing, tot.late, tot.dlqMessages, summary.requirement.held ? 'yes' : 'no']);
+  return stringify(rows, { record_delimiter: '\r\n' });
+}
+
+/** deliveries.csv: one row per (change, task) the task was present for or received. */
+export function deliveriesCsv(report: FanoutReport): string {
+  const header = ['version', 'task_id', 'sent_at', 'written_at', 'appsync_ms', 'outcome', 'receive_count', 'stream_ms', 'sns_ms', 'sqs_ms', 'consume_ms', 'end_to_end_ms', 'within_requirement'];
+  const rows = report.rows.map((r) => [
+    r.version,
+    r.taskId,
+    new Date(r.sentAt).toISOString(),
+    r.writtenAt === undefined ? '' : new Date(r.writtenAt).toISOString(),
+    round(r.appsyncMs),
+    r.outcome,
+    r.receiveCount ?? '',
+    r.hops?.streamMs ?? '',
+    r.hops?.snsMs ?? '',
+    r.hops?.sqsMs ?? '',
+    r.hops?.consumeMs ?? '',
+    r.hops?.endToEndMs ?? '',
+    r.withinRequirement ? 'yes' : 'no',
+  ]);
+  return stringify([header, ...rows], { record_delimiter: '\r\n' });
+}
+
+export async function writeFanoutFiles(dir: string, summary: FanoutSummary, report: FanoutReport): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(path.join(dir, 'summary.csv'), fanoutSummaryCsv(summary));
+  await writeFile(path.join(dir, 'deliveries.csv'), deliveriesCsv(report));
+}
