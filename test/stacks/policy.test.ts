@@ -45,6 +45,24 @@ describe('policy scan (least privilege)', () => {
     for (const p of explained) assert.ok((p['//'] as { wildcardResources?: object }).wildcardResources);
   });
 
+  it('encrypts every topic and queue and gives every log group a retention, in every stack and variant', () => {
+    const lambdaVariant = synthAll();
+    try {
+      for (const [name, stack] of [...Object.entries(synth.stacks), ...Object.entries(lambdaVariant.stacks)]) {
+        for (const topic of Object.values(stack.resource['aws_sns_topic'] ?? {})) assert.ok(topic['kms_master_key_id'], `${name}: topic ${topic['name']}`);
+        for (const queue of Object.values(stack.resource['aws_sqs_queue'] ?? {})) {
+          assert.ok(queue['sqs_managed_sse_enabled'] === true || queue['kms_master_key_id'], `${name}: queue ${queue['name']}`);
+        }
+        for (const group of Object.values(stack.resource['aws_cloudwatch_log_group'] ?? {})) {
+          assert.ok(Number(group['retention_in_days']) > 0, `${name}: log group ${group['name']}`);
+        }
+      }
+      assert.ok(Object.keys(synth.stacks.fanout.resource['aws_sns_topic'] ?? {}).length > 0);
+    } finally {
+      lambdaVariant.cleanup();
+    }
+  });
+
   it('flags a wildcard action, a service-wide action, NotAction and an unexplained "*" resource', () => {
     assert.equal(scanPolicies('t', policyStack(doc({ Sid: 'A', Effect: 'Allow', Action: '*', Resource: 'arn:x' }))).length, 1);
     assert.equal(scanPolicies('t', policyStack(doc({ Sid: 'A', Effect: 'Allow', Action: ['s3:Get*'], Resource: 'arn:x' }))).length, 1);
