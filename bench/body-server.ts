@@ -11,7 +11,7 @@ export function breedPageBody(count = 115): string {
     hatchDate: '2024-04-01',
     farm: `Farm ${i % 40}, Some County`,
     colour: 'chestnut with white tail bars',
-    notes: 'A heritage bird raised on pasture, calm temper.',
+    notes: 'A heritage bird raised on pasture, calm temper, good forager, hatched from a breeding flock.',
   }));
   return JSON.stringify({ breed: 'Bourbon Red', count, turkeys });
 }
