@@ -10,6 +10,7 @@ import { parseApiBackendsOutputs, TARGET_OUTPUT_KEYS } from '../../lib/stage/out
 import { turkeysCreateTableInput } from '../../lib/turkeys/table.ts';
 import { TURKEYS_API_BUNDLE } from '../../stacks/api-backends.ts';
 import { DEFAULT_STACK_CONFIG } from '../../stacks/config.ts';
+import { embedVerbatim } from '../../stacks/constructs/embedded-file.ts';
 import { NodejsFunction } from '../../stacks/constructs/nodejs-function.ts';
 import { only, ref, resources, roleStatements, synthAll, type Synthesized, type TfJson } from './synth-helper.ts';
 
@@ -61,6 +62,12 @@ describe('api-backends stack', () => {
     assert.deepEqual(result.errors, []);
     assert.equal(result.isValid, true);
     assert.equal((machine['logging_configuration'] as { level: string }).level, 'ERROR');
+  });
+
+  it('refuses to embed a file Terraform would rewrite (its ${ and %{ template syntax)', () => {
+    assert.throws(() => embedVerbatim('templates/x.vtl', '{"a":"${b}"}'), /templates\/x\.vtl contains "\$\{"/);
+    assert.throws(() => embedVerbatim('templates/x.vtl', '%{ if x }'), /would interpolate/);
+    assert.equal(embedVerbatim('templates/x.vtl', '#set($a = $input.params("b"))'), '#set($a = $input.params("b"))');
   });
 
   it('asl-validator does reject a broken definition (the check can fail)', () => {
