@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { request } from 'undici';
+import { Client, request, type Dispatcher } from 'undici';
 import { PUT_STATE_MUTATION } from '../../lib/fanout/templates.ts';
 
 export interface MutationResult {
@@ -18,8 +18,10 @@ export async function postGraphql(
   query: string,
   variables: Record<string, unknown>,
   headers: Record<string, string> = {},
+  dispatcher?: Dispatcher,
 ): Promise<{ data?: Record<string, unknown> | null; errors?: { message: string; errorType?: string }[] }> {
   const { statusCode, body } = await request(url, {
+    ...(dispatcher ? { dispatcher } : {}),
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
@@ -30,11 +32,11 @@ export async function postGraphql(
 }
 
 /** One putState mutation, timed. */
-export async function sendMutation(url: string, stateId: string, version: number, payload: unknown): Promise<MutationResult> {
+export async function sendMutation(url: string, stateId: string, version: number, payload: unknown, dispatcher?: Dispatcher): Promise<MutationResult> {
   const sentAt = Date.now();
   const started = performance.now();
   try {
-    const answer = await postGraphql(url, PUT_STATE_MUTATION, { id: stateId, version, payload: JSON.stringify(payload) });
+    const answer = await postGraphql(url, PUT_STATE_MUTATION, { id: stateId, version, payload: JSON.stringify(payload) }, {}, dispatcher);
     const appsyncMs = performance.now() - started;
     const written = answer.data?.['putState'] as { writtenAt?: number } | null | undefined;
     const error = answer.errors?.map((e) => e.message).join('; ');
@@ -46,7 +48,10 @@ export async function sendMutation(url: string, stateId: string, version: number
 
 /**
  * Sends `iterations` mutations with versions fromVersion+1.., each at its intended time
- * (start + i × interval, open loop: a slow answer does not delay the next send).
+ * (start + i × interval, open loop: a slow answer does not delay the next send). One connection
+ * without pipelining, so the endpoint sees the versions in order (over several connections a busy
+ * server can run v+1 before v, and the resolver's condition then refuses v); a request that must
+ * wait for the previous answer has that wait in its appsync time.
  */
 export async function driveMutations(options: {
   url: string;
@@ -56,14 +61,19 @@ export async function driveMutations(options: {
   intervalMs: number;
   onSent?: (index: number) => void | Promise<void>;
 }): Promise<MutationResult[]> {
+  const client = new Client(new URL(options.url).origin, { pipelining: 1 });
   const start = performance.now();
   const pending: Promise<MutationResult>[] = [];
   for (let i = 0; i < options.iterations; i += 1) {
     const wait = start + i * options.intervalMs - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const version = options.fromVersion + i + 1;
-    pending.push(sendMutation(options.url, options.stateId, version, { seq: i + 1, note: `change ${version}` }));
+    pending.push(sendMutation(options.url, options.stateId, version, { seq: i + 1, note: `change ${version}` }, client));
     await options.onSent?.(i);
   }
-  return Promise.all(pending);
+  try {
+    return await Promise.all(pending);
+  } finally {
+    await client.close();
+  }
 }
