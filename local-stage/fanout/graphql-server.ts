@@ -40,9 +40,9 @@ export function buildFanoutSchema(resolvers: Map<string, LocalDynamoDBResolver>)
     const field = type?.getFields()[spec.fieldName];
     const resolver = resolvers.get(`${spec.typeName}.${spec.fieldName}`);
     if (!field || !resolver) throw new Error(`Schema field or resolver missing for ${spec.typeName}.${spec.fieldName}.`);
-    field.resolve = async (source, args, context: { identity?: unknown }) => {
+    field.resolve = async (source, args, context: { identity?: unknown } | undefined) => {
       try {
-        return await resolver.resolve({ arguments: args as Record<string, unknown>, source, identity: context.identity });
+        return await resolver.resolve({ arguments: args as Record<string, unknown>, source, identity: context?.identity });
       } catch (error) {
         if (error instanceof ResolverTemplateError) {
           throw new GraphQLError(error.message, { extensions: { errorType: error.errorType } });
