@@ -20,31 +20,36 @@ const consumer = new FanoutConsumer(
 const { server, port } = await startHealthServer(consumer, config.port);
 log(JSON.stringify({ event: 'fanout.listening', taskId: config.taskId, port }));
 
+// Started before the signal handlers are installed so that a SIGTERM during start waits for it, then
+// removes whatever start created.
+const starting = consumer.start();
+
 let stopping = false;
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(reason: string, exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log(JSON.stringify({ event: 'fanout.stopping', taskId: config.taskId, signal }));
+  log(JSON.stringify({ event: 'fanout.stopping', taskId: config.taskId, reason }));
   const deadline = setTimeout(() => {
     log(JSON.stringify({ event: 'fanout.drain-timeout', taskId: config.taskId, afterMs: config.drainTimeoutMs }));
     process.exit(1);
   }, config.drainTimeoutMs);
   deadline.unref();
   try {
+    await starting.catch(() => undefined);
     await consumer.stop();
     server.close();
-    process.exit(0);
+    process.exit(exitCode);
   } catch (error) {
     log(JSON.stringify({ event: 'fanout.stop-failed', taskId: config.taskId, error: String(error) }));
     process.exit(1);
   }
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+process.on('SIGINT', () => void shutdown('SIGINT', 0));
 
 try {
-  await consumer.start();
+  await starting;
 } catch (error) {
   log(JSON.stringify({ event: 'fanout.start-failed', taskId: config.taskId, error: String(error) }));
-  process.exit(1);
+  await shutdown('start failed', 1);
 }

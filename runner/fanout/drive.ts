@@ -60,13 +60,16 @@ export async function driveMutations(options: {
   iterations: number;
   intervalMs: number;
   onSent?: (index: number) => void | Promise<void>;
+  /** Stops sending (the mutations already sent are still awaited and returned). */
+  signal?: AbortSignal;
 }): Promise<MutationResult[]> {
   const client = new Client(new URL(options.url).origin, { pipelining: 1 });
   const start = performance.now();
   const pending: Promise<MutationResult>[] = [];
-  for (let i = 0; i < options.iterations; i += 1) {
+  for (let i = 0; i < options.iterations && !options.signal?.aborted; i += 1) {
     const wait = start + i * options.intervalMs - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) await abortableDelay(wait, options.signal);
+    if (options.signal?.aborted) break;
     const version = options.fromVersion + i + 1;
     pending.push(sendMutation(options.url, options.stateId, version, { seq: i + 1, note: `change ${version}` }, client));
     await options.onSent?.(i);
@@ -76,4 +79,16 @@ export async function driveMutations(options: {
   } finally {
     await client.close();
   }
+}
+
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

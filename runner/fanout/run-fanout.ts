@@ -20,6 +20,8 @@ export interface FanoutRunOptions {
   log: (line: string) => void;
   /** Longest wait for outstanding deliveries after the last mutation (default 10 s). */
   settleTimeoutMs?: number;
+  /** Ctrl-C: stop sending, collect what was sent, write the files marked incomplete. */
+  signal?: AbortSignal;
 }
 
 export interface FanoutRunResult {
@@ -110,18 +112,19 @@ export async function runFanoutScenario(options: FanoutRunOptions): Promise<Fano
       fromVersion,
       iterations: settings.iterations,
       intervalMs: settings.intervalMs,
+      ...(options.signal ? { signal: options.signal } : {}),
       onSent: (i) => {
         if ((i + 1) % 50 === 0) options.log(`${options.name}: ${i + 1}/${settings.iterations} mutations sent, ${stage.consumers.deliveries.length} deliveries`);
       },
     });
-    const report = await collectReport(stage, mutations, options.settleTimeoutMs ?? 10_000);
+    const report = await collectReport(stage, mutations, options.signal?.aborted ? 2000 : (options.settleTimeoutMs ?? 10_000));
     const summary: FanoutSummary = {
       schemaVersion: FANOUT_SCHEMA_VERSION,
       kind: 'fanout',
       runId,
       stage: options.stage,
       scenario: options.name,
-      complete: true,
+      complete: !options.signal?.aborted && mutations.length === settings.iterations,
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       settings,
