@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { deliveryEmfLine, type DeliveryRecord } from '../lib/fanout/emf.ts';
 import { hopDurations, type HopDurations } from '../lib/fanout/hops.ts';
 import { parseReceivedChange, RECEIVE_SYSTEM_ATTRIBUTES } from '../lib/fanout/sqs-message.ts';
-import { applyChange, parseState, type FanoutState } from '../lib/fanout/state.ts';
+import { applyChange, stateFromStoredItem, type FanoutState } from '../lib/fanout/state.ts';
 import type { ConsumerConfig } from './config.ts';
 import { deleteTaskQueues, provisionTaskQueues, queueDepth, unsubscribe, type Clients, type TaskQueues } from './queues.ts';
 
@@ -60,7 +60,7 @@ export class FanoutConsumer {
     const { Item } = await this.clients.dynamodb.send(
       new GetItemCommand({ TableName: this.config.tableName, Key: { id: { S: this.config.stateId } }, ConsistentRead: true }),
     );
-    if (Item !== undefined) this.state = applyChange(this.state, parseState(unmarshall(Item))).state;
+    if (Item !== undefined) this.state = applyChange(this.state, stateFromStoredItem(unmarshall(Item))).state;
   }
 
   /** Queue and DLQ depth: the "keeping up" and "DLQ not empty" signals behind /health. */

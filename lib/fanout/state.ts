@@ -34,6 +34,20 @@ export function parseState(value: unknown): FanoutState {
   return { id, version, payload: record['payload'] ?? null, writtenAt };
 }
 
+/**
+ * The state from a DynamoDB item (unmarshalled): the table keeps `payload` as JSON text, so every
+ * reader (stream processor, consumer load) hands on the same shape as the EventBridge Pipe template.
+ */
+export function stateFromStoredItem(item: Record<string, unknown>): FanoutState {
+  const state = parseState(item);
+  if (typeof state.payload !== 'string') return state;
+  try {
+    return { ...state, payload: JSON.parse(state.payload) as unknown };
+  } catch {
+    throw new InvalidStateError('State record "payload" is not JSON text.', { id: state.id, version: state.version });
+  }
+}
+
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale';
 
 /**

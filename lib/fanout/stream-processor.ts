@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { MESSAGE_ATTRIBUTES } from './constants.ts';
-import { InvalidStateError, parseState, type FanoutState } from './state.ts';
+import { InvalidStateError, stateFromStoredItem, type FanoutState } from './state.ts';
 
 /** The SNS publish for one state change: the new image as JSON, version and write time as attributes. */
 export function statePublishInput(topicArn: string, state: FanoutState): PublishCommandInput {
@@ -27,7 +27,7 @@ export function stateFromStreamRecord(record: DynamoDBRecord): FanoutState | und
       eventID: record.eventID,
     });
   }
-  return parseState(unmarshall(image as Record<string, AttributeValue>));
+  return stateFromStoredItem(unmarshall(image as Record<string, AttributeValue>));
 }
 
 /**
