@@ -33,6 +33,8 @@ export interface ConsumerTask {
 export class ConsumerFleet {
   readonly tasks = new Map<string, ConsumerTask>();
   readonly deliveries: DeliveryRecord[] = [];
+  /** Every process started, ready or not, so stopAll() leaves nothing behind after a failed start. */
+  private readonly children = new Set<ChildProcess>();
   private nextIndex = 0;
 
   constructor(
@@ -57,13 +59,14 @@ export class ConsumerFleet {
 
   async startTask(extraEnv: Record<string, string> = {}): Promise<ConsumerTask> {
     this.nextIndex += 1;
-    const taskId = `t${String(this.nextIndex).padStart(3, '0')}-${process.pid}`;
+    const taskId = `t${String(this.nextIndex).padStart(3, '0')}`;
     const startedAt = Date.now();
     const child = spawn(process.execPath, [this.options.bundle], {
       env: { PATH: process.env['PATH'] ?? '', ...this.options.env, FANOUT_TASK_ID: taskId, PORT: '0', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    this.children.add(child);
     const recent: string[] = [];
     const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -149,6 +152,8 @@ export class ConsumerFleet {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.tasks.values()].map((t) => this.stopTask(t.taskId).catch(() => killGroup(t.child, 'SIGKILL'))));
+    const ready = new Set([...this.tasks.values()].map((t) => t.child));
+    for (const child of this.children) if (!ready.has(child)) killGroup(child, 'SIGKILL');
   }
 }
 
