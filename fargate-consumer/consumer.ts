@@ -100,7 +100,14 @@ export class FanoutConsumer {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
-      if (messages.length > 0) await this.handleBatch(queueUrl, messages);
+      if (messages.length === 0) continue;
+      try {
+        await this.handleBatch(queueUrl, messages);
+      } catch (error) {
+        // Only the delete can fail here; the messages come back after the visibility timeout and
+        // applying them again changes nothing.
+        this.logEvent('fanout.delete-failed', { error: String(error), messages: messages.length });
+      }
     }
   }
 
