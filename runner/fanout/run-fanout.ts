@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigError } from '../../lib/errors.ts';
 import { consumerQueueNames, DELIVERY_REQUIREMENT_MS } from '../../lib/fanout/constants.ts';
 import { GET_STATE_QUERY } from '../../lib/fanout/templates.ts';
 import { startFanoutStage, type FanoutStage } from '../../local-stage/fanout/index.ts';
@@ -94,9 +95,9 @@ export async function runFanoutScenario(options: FanoutRunOptions): Promise<Fano
     streamProcessor: { batchSize: 100, parallelizationFactor: 1, reportBatchItemFailures: true },
   };
   for (const [key, value] of Object.entries({ tasks: settings.tasks, iterations: settings.iterations })) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${key} must be a positive integer; got ${value}.`);
+    if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${key} must be a positive integer; got ${value}.`);
   }
-  if (!Number.isFinite(settings.intervalMs) || settings.intervalMs < 0) throw new RangeError(`intervalMs must be >= 0; got ${settings.intervalMs}.`);
+  if (!Number.isFinite(settings.intervalMs) || settings.intervalMs < 0) throw new ConfigError(`intervalMs must be >= 0; got ${settings.intervalMs}.`);
 
   const started = new Date();
   const runId = makeRunId(started, options.name);
