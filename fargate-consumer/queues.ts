@@ -4,6 +4,9 @@ import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, type
 import { CONSUMER_ALARM_PREFIX, consumerQueueNames } from '../lib/fanout/constants.ts';
 import type { ConsumerConfig } from './config.ts';
 
+/** Server-side encryption with SQS-managed keys, set explicitly rather than relying on the account default. */
+const QUEUE_ENCRYPTION = { SqsManagedSseEnabled: 'true' } as const;
+
 export interface TaskQueues {
   queueUrl: string;
   queueArn: string;
@@ -46,7 +49,7 @@ function snsSendPolicy(queueArnValue: string, topicArn: string): string {
 export async function provisionTaskQueues(clients: Clients, config: ConsumerConfig): Promise<TaskQueues> {
   const names = consumerQueueNames(config.taskId);
   const dlq = await clients.sqs.send(
-    new CreateQueueCommand({ QueueName: names.dlq, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }),
+    new CreateQueueCommand({ QueueName: names.dlq, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600), ...QUEUE_ENCRYPTION } }),
   );
   const dlqUrl = dlq.QueueUrl!;
   const dlqArn = await queueArn(clients.sqs, dlqUrl);
@@ -62,6 +65,7 @@ export async function provisionTaskQueues(clients: Clients, config: ConsumerConf
         MessageRetentionPeriod: '3600',
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: config.maxReceives }),
         Policy: snsSendPolicy(ownArn, config.topicArn),
+        ...QUEUE_ENCRYPTION,
       },
     }),
   );

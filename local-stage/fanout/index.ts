@@ -75,7 +75,8 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
     const dynamo = await startLocalDynamo();
     cleanups.push(dynamo.close);
     const tableName = FANOUT_TABLE_NAME;
-    await dynamo.client.send(new CreateTableCommand(fanoutStateCreateTableInput(tableName)));
+    const tableInput = fanoutStateCreateTableInput(tableName);
+    await dynamo.client.send(new CreateTableCommand(tableInput));
 
     const fauxqs = await startChild(process.execPath, ['--import', 'tsx', MESSAGING_MAIN], {
       name: 'fauxqs',
@@ -95,7 +96,12 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: FANOUT_TOPIC_NAME }));
     const topicArn = TopicArn!;
 
-    const stream = new LocalStream(`arn:aws:dynamodb:${LOCAL_REGION}:000000000000:table/${tableName}/stream/local`, LOCAL_REGION);
+    // dynalite drops StreamSpecification; the local stream honours the view type the stack deploys.
+    const stream = new LocalStream(
+      `arn:aws:dynamodb:${LOCAL_REGION}:000000000000:table/${tableName}/stream/local`,
+      LOCAL_REGION,
+      tableInput.StreamSpecification?.StreamViewType ?? 'NEW_IMAGE',
+    );
     const resolvers = new Map(
       FANOUT_RESOLVERS.map((spec) => [
         `${spec.typeName}.${spec.fieldName}`,

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 type Image = Record<string, SdkAttributeValue>;
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
 
 /**
- * A DynamoDB stream (view type NEW_AND_OLD_IMAGES) for one table, fed from the write path: dynalite
+ * A DynamoDB stream for one table, fed from the write path, carrying the images its view type names: dynalite
  * has no streams, so the local resolver appends a record after each successful write, in commit
  * order (writes to a key are serialized by the caller). One shard: records are in order for every key.
  */
@@ -19,6 +20,7 @@ export class LocalStream extends EventEmitter {
   constructor(
     readonly streamArn: string,
     private readonly region: string,
+    readonly viewType: StreamViewType = 'NEW_AND_OLD_IMAGES',
   ) {
     super();
   }
@@ -32,11 +34,13 @@ export class LocalStream extends EventEmitter {
       ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
       Keys: keys as StreamRecord['Keys'],
       SequenceNumber: this.sequence.toString(),
-      SizeBytes: Buffer.byteLength(JSON.stringify({ keys, oldImage, newImage })),
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
+      StreamViewType: this.viewType,
     };
-    if (newImage !== undefined) dynamodb.NewImage = newImage as StreamRecord['NewImage'];
-    if (oldImage !== undefined) dynamodb.OldImage = oldImage as StreamRecord['OldImage'];
+    const withNew = this.viewType === 'NEW_IMAGE' || this.viewType === 'NEW_AND_OLD_IMAGES';
+    const withOld = this.viewType === 'OLD_IMAGE' || this.viewType === 'NEW_AND_OLD_IMAGES';
+    if (withNew && newImage !== undefined) dynamodb.NewImage = newImage as StreamRecord['NewImage'];
+    if (withOld && oldImage !== undefined) dynamodb.OldImage = oldImage as StreamRecord['OldImage'];
+    dynamodb.SizeBytes = Buffer.byteLength(JSON.stringify({ keys, old: dynamodb.OldImage, new: dynamodb.NewImage }));
     const record: DynamoDBRecord = {
       eventID: randomUUID().replaceAll('-', ''),
       eventName,

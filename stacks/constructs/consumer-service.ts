@@ -70,7 +70,8 @@ export class ConsumerService extends Construct {
           ],
           resources: [`arn:aws:sqs:${config.region}:${account}:${CONSUMER_QUEUE_PREFIX}*`],
         },
-        { sid: 'SubscribeToChanges', actions: ['sns:Subscribe', 'sns:Unsubscribe'], resources: [props.topicArn] },
+        // Unsubscribe names a subscription (<topic ARN>:<id>); either form may be what IAM evaluates.
+        { sid: 'SubscribeToChanges', actions: ['sns:Subscribe', 'sns:Unsubscribe'], resources: [props.topicArn, `${props.topicArn}:*`] },
         {
           sid: 'OwnDlqAlarm',
           actions: ['cloudwatch:DeleteAlarms', 'cloudwatch:PutMetricAlarm'],

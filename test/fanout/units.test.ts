@@ -150,6 +150,10 @@ describe('local stream and event source mapping', () => {
     assert.deepEqual([a, b, c].map((r) => r.eventName), ['INSERT', 'MODIFY', 'REMOVE']);
     assert.equal(b.dynamodb?.OldImage?.['v']?.N, '1');
     assert.equal(c.dynamodb?.NewImage, undefined);
+    const newOnly = new LocalStream('arn', 'eu-south-1', 'NEW_IMAGE').append(key, { ...key, v: { N: '1' } }, { ...key, v: { N: '2' } });
+    assert.equal(newOnly.eventName, 'MODIFY');
+    assert.equal(newOnly.dynamodb?.OldImage, undefined);
+    assert.equal(newOnly.dynamodb?.NewImage?.['v']?.N, '2');
     assert.ok(BigInt(a.dynamodb!.SequenceNumber!) < BigInt(b.dynamodb!.SequenceNumber!));
     assert.ok(BigInt(b.dynamodb!.SequenceNumber!) < BigInt(c.dynamodb!.SequenceNumber!));
     assert.equal(a.awsRegion, 'eu-south-1');
@@ -202,7 +206,7 @@ describe('AppSync templates on the local DynamoDB data source', () => {
   before(async () => {
     dynamo = await startLocalDynamo();
     await dynamo.client.send(new CreateTableCommand(fanoutStateCreateTableInput('fanout-test')));
-    stream = new LocalStream('arn', 'us-east-1');
+    stream = new LocalStream('arn', 'us-east-1', 'NEW_IMAGE');
     schema = buildFanoutSchema(
       new Map(
         FANOUT_RESOLVERS.map((spec) => [
@@ -244,7 +248,9 @@ describe('AppSync templates on the local DynamoDB data source', () => {
     assert.equal(refused.errors?.[0]?.message, 'The conditional request failed');
     assert.equal(refused.errors?.[0]?.extensions['errorType'], 'DynamoDB:ConditionalCheckFailedException');
     assert.deepEqual(stream.records.map((r) => r.eventName), ['INSERT', 'MODIFY']);
-    assert.equal(stream.records[1]!.dynamodb!.OldImage!['version']!.N, '1');
+    assert.equal(stream.records[1]!.dynamodb!.StreamViewType, 'NEW_IMAGE');
+    assert.equal(stream.records[1]!.dynamodb!.OldImage, undefined, 'NEW_IMAGE streams carry no old image');
+    assert.equal(stream.records[1]!.dynamodb!.NewImage!['version']!.N, '2');
     const got = await graphql({ schema, source: GET_STATE_QUERY, variableValues: { id: 'current' } });
     const current = got.data?.['getState'] as { version: number; payload: string };
     assert.equal(current.version, 2);

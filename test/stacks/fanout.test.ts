@@ -39,7 +39,7 @@ describe('fanout stack (Lambda processor, defaults)', () => {
     assert.equal(table['hash_key'], 'id');
     assert.equal(table['stream_enabled'], true);
     assert.equal(table['stream_view_type'], input.StreamSpecification?.StreamViewType);
-    assert.match(table['stream_view_type'] as string, /NEW_IMAGE|NEW_AND_OLD_IMAGES/);
+    assert.equal(table['stream_view_type'], 'NEW_IMAGE');
   });
 
   it('embeds the GraphQL schema and every resolver template byte for byte', () => {
@@ -100,7 +100,8 @@ describe('fanout stack (Lambda processor, defaults)', () => {
     for (const action of ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SetQueueAttributes']) {
       assert.ok(bySid['OwnQueues']?.Action.includes(action), action);
     }
-    assert.deepEqual(bySid['SubscribeToChanges']?.Resource, [ref(stack, 'aws_sns_topic', 'arn')]);
+    const topic = ref(stack, 'aws_sns_topic', 'arn');
+    assert.deepEqual(bySid['SubscribeToChanges']?.Resource, [topic, `${topic}:*`], 'the topic and its own subscriptions, nothing else');
     assert.deepEqual(bySid['OwnDlqAlarm']?.Resource, [`arn:aws:cloudwatch:us-east-1:\${data.aws_caller_identity.account.account_id}:alarm:${CONSUMER_ALARM_PREFIX}*`]);
     assert.deepEqual(bySid['LoadState']?.Resource, [ref(stack, 'aws_dynamodb_table', 'arn')]);
     assert.equal(statements.length, 4);
