@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { classifyError, Tally } from './tally.ts';
 
 /**
@@ -49,18 +49,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connectTimeout: Math.min(timeoutMs, 10_000),
     keepAliveTimeout: 30_000,
   });
+  const send: Send = (path, startMs, tally) => sendOne(pool, origin, path, startMs, tally);
   const onAbort = () => void pool.destroy().catch(() => {});
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (options.warmup && options.warmup > 0) {
-      await closedLoop(pool, paths, options.warmup, Math.min(concurrency, options.warmup), new Tally(), signal);
+      await closedLoop(send, paths, options.warmup, Math.min(concurrency, options.warmup), new Tally(), signal);
     }
     const tally = new Tally();
     options.onStart?.(tally);
     const startedAt = new Date();
     const t0 = performance.now();
-    if (options.rate !== undefined) await openLoop(pool, paths, requests, options.rate, tally, signal);
-    else await closedLoop(pool, paths, requests, concurrency, tally, signal);
+    if (options.rate !== undefined) await openLoop(send, paths, requests, options.rate, tally, signal);
+    else await closedLoop(send, paths, requests, concurrency, tally, signal);
     const wallMs = performance.now() - t0;
     return { tally, startedAt, endedAt: new Date(startedAt.getTime() + wallMs), wallMs, aborted: signal?.aborted ?? false };
   } finally {
@@ -69,41 +70,54 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
-function sendOne(pool: Pool, path: string, startMs: number, tally: Tally): Promise<void> {
-  return pool.request({ path, method: 'GET' }).then(
-    ({ statusCode, body }) =>
-      new Promise<void>((resolve) => {
-        let bytes = 0;
-        body.on('data', (chunk: Buffer) => {
+type Send = (path: string, startMs: number, tally: Tally) => Promise<void>;
+
+/**
+ * One GET through the pool's raw dispatch interface: no Readable stream or promise per response
+ * body, which is most of a request's client-side cost with `request()` (see bench/runner-vs-autocannon.ts).
+ */
+function sendOne(pool: Pool, origin: string, path: string, startMs: number, tally: Tally): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let status = 0;
+    let bytes = 0;
+    pool.dispatch(
+      { origin, path, method: 'GET' },
+      {
+        // undici's Pool validates the classic handler shape (onConnect ... onComplete).
+        onConnect() {},
+        onHeaders(statusCode: number) {
+          status = statusCode;
+          return true;
+        },
+        onData(chunk: Buffer) {
           bytes += chunk.length;
-        });
-        body.on('end', () => {
-          tally.recordResponse(statusCode, performance.now() - startMs, bytes);
+          return true;
+        },
+        onComplete() {
+          tally.recordResponse(status, performance.now() - startMs, bytes);
           resolve();
-        });
-        body.on('error', (err: Error) => {
+        },
+        onError(err: Error) {
           tally.recordError(classifyError(err), err.message);
           resolve();
-        });
-      }),
-    (err: Error) => {
-      tally.recordError(classifyError(err), err.message);
-    },
-  );
+        },
+      } as Dispatcher.DispatchHandler,
+    );
+  });
 }
 
-async function closedLoop(pool: Pool, paths: readonly string[], requests: number, concurrency: number, tally: Tally, signal?: AbortSignal) {
+async function closedLoop(send: Send, paths: readonly string[], requests: number, concurrency: number, tally: Tally, signal?: AbortSignal) {
   let sent = 0;
   const worker = async () => {
     while (sent < requests && !signal?.aborted) {
       const i = sent++;
-      await sendOne(pool, paths[i % paths.length]!, performance.now(), tally);
+      await send(paths[i % paths.length]!, performance.now(), tally);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
 
-async function openLoop(pool: Pool, paths: readonly string[], requests: number, rate: number, tally: Tally, signal?: AbortSignal) {
+async function openLoop(send: Send, paths: readonly string[], requests: number, rate: number, tally: Tally, signal?: AbortSignal) {
   const intervalMs = 1000 / rate;
   const start = performance.now();
   const inFlight: Promise<void>[] = [];
@@ -113,7 +127,7 @@ async function openLoop(pool: Pool, paths: readonly string[], requests: number, 
       if (signal?.aborted) return resolve();
       const now = performance.now();
       while (next < requests && start + next * intervalMs <= now) {
-        inFlight.push(sendOne(pool, paths[next % paths.length]!, start + next * intervalMs, tally));
+        inFlight.push(send(paths[next % paths.length]!, start + next * intervalMs, tally));
         next++;
       }
       if (next >= requests) return resolve();
