@@ -3,6 +3,7 @@ import { parseCommand, UsageError, type CliCommand, type RunCommand } from './cl
 import { compareRuns } from './diff/compare.ts';
 import { DIFF_FORMATTERS } from './diff/format.ts';
 import { loadRunSummary } from './diff/load.ts';
+import { writeDiffReport, writeHistoryReport, writeRunReport } from './report/write.ts';
 import { createProgress } from './progress.ts';
 import { runHttpScenario } from './run.ts';
 import type { ScenarioKind } from './scenarios.ts';
@@ -35,6 +36,7 @@ const SCENARIO_RUNNERS: Record<ScenarioKind, (command: RunCommand, signal: Abort
       },
     );
     process.stderr.write(`${summary.complete ? 'run complete' : 'run interrupted; finished tiers kept'}: ${dir}\n`);
+    if (command.report) process.stderr.write(`report: ${await writeRunReport(dir)}\n`);
     return summary.complete ? EXIT.ok : EXIT.interrupted;
   },
   fanout: async () => {
@@ -69,6 +71,20 @@ async function execute(command: CliCommand): Promise<number> {
       const [a, b] = await Promise.all([loadRunSummary(command.runA), loadRunSummary(command.runB)]);
       const report = compareRuns(a, b, { resamples: command.resamples, seed: command.seed });
       process.stdout.write(`${DIFF_FORMATTERS[command.format](report)}\n`);
+      if (command.html) {
+        await writeDiffReport(report, command.html);
+        process.stderr.write(`html: ${command.html}\n`);
+      }
+      return EXIT.ok;
+    }
+    case 'report': {
+      if (command.history !== undefined) {
+        const { file, runs, skipped } = await writeHistoryReport(command.history);
+        for (const s of skipped) process.stderr.write(`skipped ${s.name}: ${s.reason}\n`);
+        process.stdout.write(`${file} (${runs} run${runs === 1 ? '' : 's'})\n`);
+      } else {
+        process.stdout.write(`${await writeRunReport(command.run)}\n`);
+      }
       return EXIT.ok;
     }
     case 'stage':

@@ -3,7 +3,7 @@ import { ConfigError } from '../../lib/errors.ts';
 import { TARGETS, type Target } from '../../lib/stage/targets.ts';
 import type { StageName } from '../results/schema.ts';
 import { resolveScenarios, type ResolvedScenarios } from '../scenarios.ts';
-import { DIFF_HELP_FOOTER, RUN_HELP_FOOTER } from './help.ts';
+import { DIFF_HELP_FOOTER, REPORT_HELP_FOOTER, RUN_HELP_FOOTER } from './help.ts';
 
 /** Defaults of `node runner` (the run command), in one place. */
 export const RUN_DEFAULTS = {
@@ -16,7 +16,7 @@ export const RUN_DEFAULTS = {
   resultsDir: 'results',
 };
 
-export const DIFF_FORMATS = ['text', 'md', 'json'] as const;
+export const DIFF_FORMATS = ['text', 'md', 'json', 'html'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 export interface RunCommand {
@@ -30,6 +30,8 @@ export interface RunCommand {
   timeoutMs: number;
   seed: number;
   resultsDir: string;
+  /** Write report.html into the run folder at the end (`--no-report` turns it off). */
+  report: boolean;
 }
 export interface DiffCommand {
   name: 'diff';
@@ -38,7 +40,11 @@ export interface DiffCommand {
   format: DiffFormat;
   resamples: number;
   seed: number;
+  /** Also write the comparison as a self-contained HTML page to this file. */
+  html?: string;
 }
+/** `node runner report <run>` or `node runner report --history <results-dir>/<stage>`. */
+export type ReportCommand = { name: 'report'; run: string; history?: undefined } | { name: 'report'; history: string; run?: undefined };
 export interface StageCommand {
   name: 'stage';
 }
@@ -50,7 +56,7 @@ export interface HelpCommand {
   name: 'help';
   text: string;
 }
-export type CliCommand = RunCommand | DiffCommand | StageCommand | SeedCommand | HelpCommand;
+export type CliCommand = RunCommand | DiffCommand | ReportCommand | StageCommand | SeedCommand | HelpCommand;
 
 /** A bad command line; `message` is the one-line reason. */
 export class UsageError extends ConfigError {}
@@ -99,6 +105,7 @@ export function parseCommand(argv: readonly string[]): CliCommand {
     .option('--timeout <ms>', 'per-request timeout in milliseconds (to headers, and between body chunks)', int(1, 60_000), RUN_DEFAULTS.timeoutMs)
     .option('--seed <n>', 'seed of the request order', int(0, 2 ** 31 - 1), RUN_DEFAULTS.seed)
     .option('--results-dir <dir>', 'where run folders are written', RUN_DEFAULTS.resultsDir)
+    .option('--no-report', 'do not write report.html into the run folder at the end')
     .addHelpText('after', RUN_HELP_FOOTER)
     .action((opts: Record<string, unknown>) => {
       const stage = opts['stage'] as StageName;
@@ -122,6 +129,7 @@ export function parseCommand(argv: readonly string[]): CliCommand {
         timeoutMs: opts['timeout'] as number,
         seed: opts['seed'] as number,
         resultsDir: opts['resultsDir'] as string,
+        report: opts['report'] !== false,
       };
     });
 
@@ -135,9 +143,25 @@ export function parseCommand(argv: readonly string[]): CliCommand {
     .addOption(new Option('-f, --format <format>', 'output format').choices([...DIFF_FORMATS]).default('text'))
     .option('--resamples <n>', 'bootstrap resamples per metric', int(100, 100_000), 1_000)
     .option('--seed <n>', 'seed of the bootstrap', int(0, 2 ** 31 - 1), 1)
+    .option('--html <file>', 'also write the comparison as charts to this HTML file')
     .addHelpText('after', DIFF_HELP_FOOTER)
     .action((runA: string, runB: string, opts: Record<string, unknown>) => {
-      result = { name: 'diff', runA, runB, format: opts['format'] as DiffFormat, resamples: opts['resamples'] as number, seed: opts['seed'] as number };
+      const html = opts['html'] as string | undefined;
+      result = { name: 'diff', runA, runB, format: opts['format'] as DiffFormat, resamples: opts['resamples'] as number, seed: opts['seed'] as number, ...(html ? { html } : {}) };
+    });
+
+  program
+    .command('report')
+    .description('write report.html into a run folder, or history.html across the runs of a stage folder')
+    .argument('[run]', 'a run folder (or its summary.json)')
+    .option('--history <dir>', 'a stage folder (<results-dir>/<stage>): write history.html there')
+    .addHelpText('after', REPORT_HELP_FOOTER)
+    .action((run: string | undefined, opts: Record<string, unknown>) => {
+      const history = opts['history'] as string | undefined;
+      if (run !== undefined && history !== undefined) throw new UsageError('report takes a run folder or --history <dir>, not both.');
+      if (history !== undefined) result = { name: 'report', history };
+      else if (run !== undefined) result = { name: 'report', run };
+      else throw new UsageError('report needs a run folder (node runner report results/local/RUN) or --history results/local.');
     });
 
   program

@@ -14,6 +14,8 @@ Examples:
   node runner --scenario all --stage aws --outputs outputs.json
   node runner --scenario test3 --rate 200           open loop, 200 req/s
   node runner diff results/local/RUN_A results/local/RUN_B --format md
+  node runner report results/local/RUN              report.html in the run folder (written after every run unless --no-report)
+  node runner report --history results/local        history.html: p50/p99 per backend and tier across the runs
   node runner stage                                 keep the local stage up, print its endpoints
   node runner seed --stage aws --outputs outputs.json
 `;
@@ -23,4 +25,12 @@ Compares two runs (folders or summary.json files) per tier and target: avg, p50 
 and success rate, with the relative change. A change is marked "~ noise" when its 95% bootstrap
 interval (resampled from the two stored HDR histograms) contains zero; success rates use a
 normal-approximation interval for the difference of two proportions.
+--html FILE also writes the comparison as charts to FILE (one self-contained page).
+`;
+
+export const REPORT_HELP_FOOTER = `
+Reports are single self-contained HTML files (Chart.js and the data inline; they open from disk
+with no network), built from the result files only, so any committed run can be reported again.
+  node runner report results/local/RUN          writes results/local/RUN/report.html
+  node runner report --history results/local    writes results/local/history.html
 `;

@@ -1,5 +1,6 @@
 import { textTable } from '../table.ts';
 import type { DiffFormat } from '../cli/args.ts';
+import { diffHtml } from '../report/write.ts';
 import { DIFF_METRICS, type DiffMetric, type DiffReport, type MetricChange } from './compare.ts';
 
 const LABELS: Record<DiffMetric, string> = { avgMs: 'avg', p50Ms: 'p50', p99Ms: 'p99', successRate: 'success' };
@@ -29,7 +30,7 @@ function heading(report: DiffReport): string {
   return `A: ${report.a.stage}/${report.a.runId}${flag(report.a)}\nB: ${report.b.stage}/${report.b.runId}${flag(report.b)}`;
 }
 
-/** Diff output per format. `html` is a later issue: add it here, fed by the same DiffReport. */
+/** Diff output per format, each fed by the same DiffReport (`html`: one self-contained page with charts, runner/report/). */
 export const DIFF_FORMATTERS: Record<DiffFormat, (report: DiffReport) => string> = {
   text: (report) => [heading(report), '', textTable(HEADER, rows(report)), '', `~ noise: ${report.method}`].join('\n'),
   md: (report) => {
@@ -46,4 +47,5 @@ export const DIFF_FORMATTERS: Record<DiffFormat, (report: DiffReport) => string>
     ].join('\n');
   },
   json: (report) => JSON.stringify(report, null, 2),
+  html: (report) => diffHtml(report),
 };

@@ -21,6 +21,8 @@ export interface ChartSpec {
     unit?: string;
     /** Per dataset and index: extra tooltip lines (diff charts). */
     notes?: string[][];
+    /** Legend swatches take the dataset's border colour (datasets whose bars have several fill shades). */
+    legendFromBorder?: boolean;
   };
 }
 

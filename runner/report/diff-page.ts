@@ -39,7 +39,7 @@ function latencyChangeChart(tier: string, rows: readonly DiffRow[], stageNote: s
       { title: `${tier}: latency change B vs A (${stageNote})`, subtitle: 'relative change (B - A) / A; pale bars are within noise (95% bootstrap interval contains 0); below 0 = B faster' },
       { x: categoryAxis('statistic'), y: linearAxis('change (%)', { beginAtZero: true }) },
     ),
-    behaviours: { unit: '%', notes: both.map((r) => LATENCY.map((m) => changeNote(m, r.metrics[m]))) },
+    behaviours: { unit: '%', notes: both.map((r) => LATENCY.map((m) => changeNote(m, r.metrics[m]))), legendFromBorder: true },
   };
 }
 

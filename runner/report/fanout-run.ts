@@ -20,11 +20,18 @@ const OUTCOME_COLORS = { applied: '#009E73', stale: '#56B4E9', duplicate: '#9999
 /** JSON turns the NaN of an empty hop into null. */
 const num = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? null : v);
 
+/** 1, 2, 5 x 10^n at or above the value: a log axis ending on a labelled tick. */
+function niceLogMax(value: number): number {
+  const decade = 10 ** Math.floor(Math.log10(value));
+  return ([1, 2, 5, 10].map((m) => m * decade).find((v) => v >= value) ?? 10 * decade);
+}
+
 function hopChart(summary: FanoutSummary, stageNote: string): ChartSpec {
   const hops = HOP_NAMES.filter((h) => summary.hops[h] !== undefined);
   const values = hops.flatMap((h) => (['p50', 'p90', 'p99', 'max'] as const).map((stat) => num(summary.hops[h][stat]))).filter((v): v is number => v !== null);
   // A log axis keeps p50 readable next to a long max; clock skew can make a hop 0 or negative, which only a linear axis shows.
   const log = values.length > 0 && Math.min(...values) > 0;
+  const threshold = summary.requirement.thresholdMs;
   return {
     type: 'bar',
     data: {
@@ -37,9 +44,9 @@ function hopChart(summary: FanoutSummary, stageNote: string): ChartSpec {
     },
     options: baseOptions(
       { title: `Latency per hop (${stageNote})`, subtitle: 'each hop timed by the clocks of the services on either side (see the clock caveats)' },
-      { x: categoryAxis('hop'), y: log ? logAxis('latency (ms, log scale)') : linearAxis('latency (ms)') },
+      { x: categoryAxis('hop'), y: log ? logAxis('latency (ms, log scale)', { max: niceLogMax(Math.max(threshold * 1.2, ...values)) }) : linearAxis('latency (ms)') },
     ),
-    behaviours: { unit: ' ms' },
+    behaviours: { unit: ' ms', ...(log ? { threshold: { value: threshold, label: `${threshold / 1000} s requirement (end to end)` } } : {}) },
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { ChartSpec } from './charts.ts';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -45,7 +46,7 @@ export interface PageInput {
   /** Already-escaped HTML of the page body (build it with escapeHtml). */
   body: string;
   /** Chart specs by canvas id, read by client/charts.js. */
-  charts: Record<string, unknown>;
+  charts: Record<string, ChartSpec>;
 }
 
 /** One self-contained page: styles, Chart.js, the chart specs as JSON and the client script, all inline. */

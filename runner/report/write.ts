@@ -4,15 +4,19 @@ import type { DiffReport } from '../diff/compare.ts';
 import { apiRunPage } from './api-run.ts';
 import { diffPage } from './diff-page.ts';
 import { fanoutRunPage } from './fanout-run.ts';
-import { loadHistory } from './history.ts';
-import { historyPage } from './history.ts';
+import { ConfigError } from '../../lib/errors.ts';
+import { historyPage, loadHistory } from './history.ts';
 import { renderPage } from './html.ts';
 import { loadRun } from './load.ts';
 
 async function atomicWrite(file: string, content: string): Promise<void> {
   const tmp = `${file}.tmp`;
-  await writeFile(tmp, content, 'utf8');
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, content, 'utf8');
+    await rename(tmp, file);
+  } catch (err) {
+    throw new ConfigError(`Cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, { cause: err });
+  }
 }
 
 /** `node runner report <run>`: reads the run folder's files and writes report.html into it. Returns the path. */

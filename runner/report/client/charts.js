@@ -89,6 +89,16 @@
         evt.native.target.style.cursor = elements.length ? 'pointer' : 'default';
       };
     }
+    if (b.legendFromBorder) {
+      plugins.legend.labels.generateLabels = function (chart) {
+        return Chart.defaults.plugins.legend.labels.generateLabels(chart).map(function (item) {
+          var ds = chart.data.datasets[item.datasetIndex];
+          item.fillStyle = ds.borderColor;
+          item.strokeStyle = ds.borderColor;
+          return item;
+        });
+      };
+    }
     if (b.notes) {
       var notes = b.notes;
       callbacks.afterLabel = function (ctx) {
