@@ -67,7 +67,7 @@ function endToEndChart(summary: FanoutSummary, deliveries: readonly DeliveryPoin
     options: baseOptions(
       {
         title: `End to end per delivery vs the ${threshold / 1000}-second requirement (${stageNote})`,
-        subtitle: `one point per (change, task): ${delivered.length.toLocaleString('en-US')} deliveries, ${deliveries.length - delivered.length} missing`,
+        subtitle: `one point per (change, task): ${delivered.length.toLocaleString('en-US')} deliveries, ${deliveries.length - delivered.length} missing; slowest ${formatMs(delivered.length ? Math.max(...delivered.map((d) => d.endToEndMs!)) : null)} ms`,
       },
       { x: linearAxis('time since the first mutation (s)'), y: linearAxis('write → applied (ms)', { max: Math.ceil((max * 1.08) / 100) * 100 }) },
     ),
@@ -75,8 +75,13 @@ function endToEndChart(summary: FanoutSummary, deliveries: readonly DeliveryPoin
   };
 }
 
+/** Tasks in id order (t001, t002, ..., t010), as people look for them. */
+function sortedTasks(summary: FanoutSummary): FanoutSummary['tasks'] {
+  return [...summary.tasks].sort((a, b) => a.taskId.localeCompare(b.taskId, 'en', { numeric: true }));
+}
+
 function tasksChart(summary: FanoutSummary, stageNote: string): ChartSpec {
-  const tasks = summary.tasks;
+  const tasks = sortedTasks(summary);
   return {
     type: 'bar',
     data: {
@@ -121,7 +126,7 @@ export function fanoutRunPage(summary: FanoutSummary, deliveries: readonly Deliv
     const s = summary.hops[h];
     return [HOP_LABELS[h], s.count, formatMs(num(s.p50)), formatMs(num(s.p90)), formatMs(num(s.p99)), formatMs(num(s.max)), formatMs(num(s.avg))];
   });
-  const taskRows = summary.tasks.map((k) => [
+  const taskRows = sortedTasks(summary).map((k) => [
     k.taskId,
     k.expected,
     k.delivered,
