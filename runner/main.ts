@@ -6,6 +6,8 @@ import { loadRunSummary } from './diff/load.ts';
 import { writeDiffReport, writeHistoryReport, writeRunReport } from './report/write.ts';
 import { createProgress } from './progress.ts';
 import { runHttpScenario } from './run.ts';
+import { formatFanoutResult, runFanoutScenario } from './fanout/run-fanout.ts';
+import type { FanoutScenario } from './fanout/scenarios.ts';
 import type { ScenarioKind } from './scenarios.ts';
 import { runSeed, runStage } from './stage-commands.ts';
 
@@ -39,8 +41,18 @@ const SCENARIO_RUNNERS: Record<ScenarioKind, (command: RunCommand, signal: Abort
     if (command.report) process.stderr.write(`report: ${await writeRunReport(dir)}\n`);
     return summary.complete ? EXIT.ok : EXIT.interrupted;
   },
-  fanout: async () => {
-    throw new KitError('NOT_CONNECTED', 'The fan-out benchmark is not connected to the runner yet (runner/fanout/).');
+  fanout: async (command, signal) => {
+    const result = await runFanoutScenario({
+      name: command.scenario.label as FanoutScenario['name'],
+      ...command.fanout,
+      resultsDir: command.resultsDir,
+      stage: 'local',
+      log: (line) => process.stderr.write(`${line}\n`),
+      signal,
+    });
+    process.stdout.write(`${formatFanoutResult(result)}\n`);
+    if (command.report) process.stderr.write(`report: ${await writeRunReport(result.runDir)}\n`);
+    return result.summary.complete ? EXIT.ok : EXIT.interrupted;
   },
 };
 

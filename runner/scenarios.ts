@@ -1,4 +1,5 @@
 import { ConfigError } from '../lib/errors.ts';
+import { FANOUT_SCENARIOS } from './fanout/scenarios.ts';
 
 /** One load tier: N requests at concurrency C (closed loop), or at a fixed rate with `--rate`. */
 export interface HttpTier {
@@ -33,6 +34,7 @@ export const SCENARIOS: readonly Scenario[] = [
     tiers: [tier],
   })),
   { kind: 'http', name: 'all', description: 'test1..test5 in order', tiers: HTTP_TIERS },
+  ...Object.values(FANOUT_SCENARIOS).map((f): Scenario => ({ kind: 'fanout', name: f.name, description: f.description })),
 ];
 
 /** What one invocation runs: scenarios of one kind, and for `http` the tiers in order. */
@@ -62,6 +64,7 @@ export function resolveScenarios(spec: string, table: readonly Scenario[] = SCEN
   });
   const kinds = new Set(scenarios.map((s) => s.kind));
   if (kinds.size > 1) throw new ConfigError(`--scenario mixes kinds (${[...kinds].join(', ')}); run them separately.`);
+  if (scenarios[0]!.kind === 'fanout' && scenarios.length > 1) throw new ConfigError('--scenario runs one fan-out scenario at a time.');
   const tiers = scenarios.flatMap((s) => (s.kind === 'http' ? s.tiers : []));
   const seen = new Set<string>();
   for (const tier of tiers) {

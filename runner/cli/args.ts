@@ -32,6 +32,8 @@ export interface RunCommand {
   resultsDir: string;
   /** Write report.html into the run folder at the end (`--no-report` turns it off). */
   report: boolean;
+  /** Fan-out scenarios only: overrides of the preset (runner/fanout/scenarios.ts). */
+  fanout: { tasks?: number; iterations?: number; intervalMs?: number };
 }
 export interface DiffCommand {
   name: 'diff';
@@ -106,6 +108,9 @@ export function parseCommand(argv: readonly string[]): CliCommand {
     .option('--seed <n>', 'seed of the request order', int(0, 2 ** 31 - 1), RUN_DEFAULTS.seed)
     .option('--results-dir <dir>', 'where run folders are written', RUN_DEFAULTS.resultsDir)
     .option('--no-report', 'do not write report.html into the run folder at the end')
+    .option('--tasks <n>', 'fan-out: consumer tasks (overrides the scenario)', int(1, 200))
+    .option('--iterations <n>', 'fan-out: mutations to send (overrides the scenario)', int(1, 1_000_000))
+    .option('--interval <ms>', 'fan-out: milliseconds between mutations (overrides the scenario)', int(0, 3_600_000))
     .addHelpText('after', RUN_HELP_FOOTER)
     .action((opts: Record<string, unknown>) => {
       const stage = opts['stage'] as StageName;
@@ -118,9 +123,26 @@ export function parseCommand(argv: readonly string[]): CliCommand {
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
+      const fanout = {
+        ...(opts['tasks'] !== undefined ? { tasks: opts['tasks'] as number } : {}),
+        ...(opts['iterations'] !== undefined ? { iterations: opts['iterations'] as number } : {}),
+        ...(opts['interval'] !== undefined ? { intervalMs: opts['interval'] as number } : {}),
+      };
+      if (scenario.kind === 'http' && Object.keys(fanout).length > 0) {
+        throw new UsageError('--tasks, --iterations and --interval apply to the fan-out scenarios (fanout, fanout-quick) only.');
+      }
+      if (scenario.kind === 'fanout') {
+        if (stage === 'aws') {
+          throw new UsageError('the fan-out scenarios run on the local stage only: collecting deliveries from Fargate tasks on AWS is not built yet (see docs/fanout.md).');
+        }
+        for (const flag of ['targets', 'rate'] as const) {
+          if (opts[flag] !== undefined) throw new UsageError(`--${flag} applies to the API scenarios (test1..test5, all), not to ${scenario.label}.`);
+        }
+      }
       result = {
         name: 'run',
         scenario,
+        fanout,
         targets: (opts['targets'] as Target[] | undefined) ?? [...TARGETS],
         stage,
         ...(outputsFile ? { outputsFile } : {}),

@@ -147,7 +147,11 @@ export async function runFanoutScenario(options: FanoutRunOptions): Promise<Fano
 /** The lines the CLI prints after a fan-out run. */
 export function formatFanoutResult(result: FanoutRunResult): string {
   const { summary } = result;
-  const lines = [`hop        count     p50     p90     p99     max     avg  (ms)`];
+  const lines = [
+    `${summary.scenario} (stage ${summary.stage}${summary.stage === 'local' ? ': local figures, not AWS' : ''}): ` +
+      `${summary.settings.iterations} mutations ${summary.settings.intervalMs} ms apart to ${summary.settings.tasks} tasks`,
+    `hop        count     p50     p90     p99     max     avg  (ms)`,
+  ];
   for (const [name, h] of Object.entries(summary.hops)) {
     const f = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1)).padStart(7);
     lines.push(`${name.padEnd(10)} ${String(h.count).padStart(5)} ${f(h.p50)} ${f(h.p90)} ${f(h.p99)} ${f(h.max)} ${f(h.avg)}`);

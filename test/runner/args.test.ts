@@ -17,7 +17,7 @@ describe('scenarios', () => {
       [['test1', 100, 1], ['test2', 500, 10], ['test3', 1000, 100], ['test4', 5000, 500], ['test5', 10000, 1000]],
     );
     assert.deepEqual(resolveScenarios('all').tiers.map((t) => t.name), ['test1', 'test2', 'test3', 'test4', 'test5']);
-    assert.ok(SCENARIOS.every((s) => s.kind === 'http'));
+    assert.deepEqual(SCENARIOS.filter((s) => s.kind !== 'http').map((s) => s.name), ['fanout', 'fanout-quick']);
   });
   it('takes comma lists in the given order', () => {
     const r = resolveScenarios(' test3, test1 ');
@@ -29,13 +29,20 @@ describe('scenarios', () => {
     assert.throws(() => resolveScenarios('test9'), /Unknown scenario "test9"; valid scenarios: test1, test2, test3, test4, test5, all/);
     assert.throws(() => resolveScenarios(' , '), /empty/);
     assert.throws(() => resolveScenarios('all,test1'), /twice/);
-    const table = [...SCENARIOS, { kind: 'fanout' as const, name: 'fanout', description: 'fan-out' }];
-    assert.throws(() => resolveScenarios('test1,fanout', table), /mixes kinds/);
-    assert.equal(resolveScenarios('fanout', table).kind, 'fanout');
+    assert.throws(() => resolveScenarios('test1,fanout'), /mixes kinds/);
+    assert.throws(() => resolveScenarios('fanout,fanout-quick'), /one fan-out scenario at a time/);
+    assert.equal(resolveScenarios('fanout-quick').kind, 'fanout');
   });
 });
 
 describe('parseCommand', () => {
+  it('fan-out scenarios take --tasks, --iterations and --interval overrides', () => {
+    const c = run('--scenario', 'fanout-quick', '--tasks', '4', '--iterations', '10', '--interval', '50');
+    assert.equal(c.scenario.kind, 'fanout');
+    assert.deepEqual(c.fanout, { tasks: 4, iterations: 10, intervalMs: 50 });
+    assert.deepEqual(run('--scenario', 'fanout').fanout, {});
+  });
+
   it('defaults: all tiers, all targets, local stage, closed loop', () => {
     const c = run();
     assert.equal(c.scenario.label, 'all');
@@ -90,6 +97,10 @@ describe('parseCommand', () => {
     usage(['diff', 'a', 'b', '--format', 'pdf'], /Allowed choices are text, md, json/);
     usage(['seed', '--outputs', 'o.json'], /--stage/);
     usage(['seed', '--stage', 'local', '--outputs', 'o.json'], /Allowed choices are aws/);
+    usage(['--scenario', 'test1', '--tasks', '5'], /apply to the fan-out scenarios/);
+    usage(['--scenario', 'fanout-quick', '--stage', 'aws', '--outputs', 'o.json'], /local stage only/);
+    usage(['--scenario', 'fanout-quick', '--rate', '5'], /--rate applies to the API scenarios/);
+    usage(['--scenario', 'fanout-quick', '--tasks', '0'], /--tasks.*integer from 1/);
     for (const argv of [['--scenario', 'nope'], ['--bogus'], ['--rate', '0']]) {
       assert.throws(() => parseCommand(argv), (err: Error) => !err.message.includes('\n'));
     }
