@@ -51,7 +51,7 @@ describe('node runner: bad input exits non-zero with a one-line reason', () => {
   it('unknown scenario: exit 2, lists the valid ones', async () => {
     const r = await runCli(['--scenario', 'test6']);
     assert.equal(r.code, 2);
-    oneLine(r.stderr, /^runner: Unknown scenario "test6"; valid scenarios: test1, test2, test3, test4, test5, all\./);
+    oneLine(r.stderr, /^runner: Unknown scenario "test6"; valid scenarios: test1, test2, test3, test4, test5, all, fanout, fanout-quick\./);
   });
   it('bad flag value: exit 2', async () => {
     const r = await runCli(['--timeout', 'soon']);
