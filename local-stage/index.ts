@@ -1,4 +1,4 @@
-import { API_BACKENDS_STACK, type ApiBackendsOutputs } from '../lib/stage/outputs.ts';
+import type { ApiBackendsOutputs } from '../lib/stage/outputs.ts';
 import { TURKEYS_TABLE } from '../lib/turkeys/table.ts';
 import { seedTurkeys } from '../lib/turkeys/seed.ts';
 import { buildBundles } from '../scripts/build-bundles.ts';
@@ -87,8 +87,4 @@ export function localStageConfig(): Record<string, string | number | boolean> {
     lambda: `Lambda bundle in the stage process (Node ${process.version}, no sandbox, no memory limit)`,
     apprunner: `Express bundle as its own process (Node ${process.version})`,
   };
-}
-
-export function stageOutputsFile(outputs: ApiBackendsOutputs): Record<string, ApiBackendsOutputs> {
-  return { [API_BACKENDS_STACK]: outputs };
 }

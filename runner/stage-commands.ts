@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { API_BACKENDS_STACK } from '../lib/stage/outputs.ts';
 import { seedTurkeys } from '../lib/turkeys/seed.ts';
 import { readOutputsFile, startLocalStageInProcess } from './stages.ts';
 
@@ -8,7 +9,7 @@ import { readOutputsFile, startLocalStageInProcess } from './stages.ts';
  */
 export async function runStage(): Promise<number> {
   const stage = await startLocalStageInProcess((line) => process.stderr.write(`${line}\n`));
-  process.stdout.write(`${JSON.stringify({ 'api-backends': stage.outputs }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ [API_BACKENDS_STACK]: stage.outputs }, null, 2)}\n`);
   process.stderr.write('local stage up; Ctrl-C to stop\n');
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);

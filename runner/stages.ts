@@ -37,6 +37,10 @@ export async function openStage(options: OpenStageOptions): Promise<OpenedStage>
   if (options.stage === 'aws') {
     if (!options.outputsFile) throw new ConfigError('--stage aws needs --outputs FILE (the JSON written by `cdktf output --outputs-file FILE`).');
     const outputs = await readOutputsFile(options.outputsFile, options.targets);
+    if (outputs.config?.['stage'] === 'local') {
+      // `node runner stage` prints outputs of this shape too; its figures must never be filed as AWS figures.
+      throw new ConfigError(`${options.outputsFile} describes the local stage (config.stage is "local"), not a deployment; run without --stage aws.`);
+    }
     return { name: 'aws', outputs, stop: async () => {} };
   }
   const local = await spawnLocalStage(options.log);
