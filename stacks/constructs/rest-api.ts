@@ -123,9 +123,13 @@ export class RestApi extends Construct {
     return `${this.stage.invokeUrl}${path}`;
   }
 
-  /** Execution ARN pattern for Lambda permissions: any stage, the given method and path. */
+  /**
+   * Execution ARN pattern for Lambda permissions: any stage, the given method and resource path. API
+   * Gateway invokes with the request's actual path (`/lambda/turkeys/Auburn`), so each `{param}`
+   * becomes `*`; a literal `{breed}` would match no request and every call would fail with 500.
+   */
   executeArn(method: string, path: string): string {
-    return `${this.api.executionArn}/*/${method}${path}`;
+    return `${this.api.executionArn}/*/${method}${path.replace(/\{[^}]+\}/g, '*')}`;
   }
 
   private resourceFor(path: string): ApiGatewayResource {

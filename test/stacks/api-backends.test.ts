@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { App, TerraformStack } from 'cdktf';
-import { API_ROUTES, RESOURCE_PATHS, STAGE_VARIABLES, TEMPLATE_FILES, readTemplate, type IntegrationResponse } from '../../lib/api-gateway/routes.ts';
+import { API_ROUTES, STAGE_VARIABLES, TEMPLATE_FILES, readTemplate, type IntegrationResponse } from '../../lib/api-gateway/routes.ts';
 import { parseApiBackendsOutputs, TARGET_OUTPUT_KEYS } from '../../lib/stage/outputs.ts';
 import { turkeysCreateTableInput } from '../../lib/turkeys/table.ts';
 import { TURKEYS_API_BUNDLE } from '../../stacks/api-backends.ts';
@@ -124,7 +124,8 @@ describe('api-backends stack', () => {
     ]);
     const permission = only(stack, 'aws_lambda_permission');
     assert.equal(permission['principal'], 'apigateway.amazonaws.com');
-    assert.equal(permission['source_arn'], `${ref(stack, 'aws_api_gateway_rest_api', 'execution_arn')}/*/GET${RESOURCE_PATHS.lambda}`);
+    // API Gateway presents the request's own path (/lambda/turkeys/Auburn), so the {breed} segment must be a wildcard.
+    assert.equal(permission['source_arn'], `${ref(stack, 'aws_api_gateway_rest_api', 'execution_arn')}/*/GET/lambda/turkeys/*`);
   });
 
   it('runs App Runner at 1 vCPU / 2 GB, 100 requests per instance, 1 to 25 instances, from the pushed ECR image', () => {
