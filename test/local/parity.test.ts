@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Pool, request } from 'undici';
+import { request } from 'undici';
 import { TARGETS, turkeysUrl, type Target } from '../../lib/stage/targets.ts';
 import { targetUrls } from '../../lib/stage/outputs.ts';
 import { BREEDS } from '../../lib/turkeys/breeds.ts';
@@ -25,7 +25,6 @@ const EDGE_CASES: { label: string; breed: string; status: number }[] = [
 describe('parity of the four backends on the local stage', () => {
   let stage: LocalStage;
   let urls: Record<Target, string>;
-  const pools = new Map<string, Pool>();
 
   before(async () => {
     stage = await startLocalStage();
@@ -33,7 +32,6 @@ describe('parity of the four backends on the local stage', () => {
   });
 
   after(async () => {
-    await Promise.all([...pools.values()].map((pool) => pool.close()));
     await stage?.stop();
   });
 
