@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { RESOURCE_PATHS, TEMPLATE_FILES, readTemplate } from '../lib/api-gateway/routes.ts';
 import { API_BACKENDS_STACK, type ApiBackendsOutputs } from '../lib/stage/outputs.ts';
 import { TURKEYS_TABLE, turkeysCreateTableInput } from '../lib/turkeys/table.ts';
+import { BUNDLE_OUTFILES } from '../scripts/bundles.ts';
 import { apiBackendsRecordedConfig, type StackConfig } from './config.ts';
 import { AppRunnerService } from './constructs/apprunner-service.ts';
 import { tableFromCreateInput } from './constructs/dynamodb-table.ts';
@@ -16,7 +17,7 @@ import { ServiceRole, WHY_WILDCARD, type Statement } from './constructs/service-
 import { awsProvider } from './provider.ts';
 
 export { API_BACKENDS_STACK };
-export const TURKEYS_API_BUNDLE = 'dist/handlers/turkeys-api/index.mjs';
+export const TURKEYS_API_BUNDLE = BUNDLE_OUTFILES.turkeysApi;
 
 /** The mount point of each route under the stage URL: `${invokeUrl}/direct` answers /turkeys/{breed}. */
 const routeBase = (path: string) => path.replace(/\/turkeys\/\{breed\}$/, '');

@@ -13,6 +13,7 @@ import { relative } from 'node:path';
 import { FANOUT_TABLE_NAME, PROCESSOR_ENV } from '../lib/fanout/constants.ts';
 import { fanoutStateCreateTableInput } from '../lib/fanout/table.ts';
 import { FANOUT_RESOLVERS, FANOUT_SCHEMA_FILE } from '../lib/fanout/templates.ts';
+import { BUNDLE_OUTFILES } from '../scripts/bundles.ts';
 import { REPO_ROOT } from './bundles.ts';
 import { fanoutRecordedConfig, type StackConfig } from './config.ts';
 import { ConsumerService } from './constructs/consumer-service.ts';
@@ -24,7 +25,7 @@ import { ServiceRole, WHY_WILDCARD, type Statement } from './constructs/service-
 import { awsProvider } from './provider.ts';
 
 export const FANOUT_STACK = 'fanout';
-export const STREAM_PROCESSOR_BUNDLE = 'dist/handlers/stream-processor/index.mjs';
+export const STREAM_PROCESSOR_BUNDLE = BUNDLE_OUTFILES.streamProcessor;
 
 /**
  * The EventBridge Pipe variant cannot set SNS message attributes; it publishes the same JSON body as

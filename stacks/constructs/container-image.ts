@@ -1,11 +1,12 @@
 import { DataAwsEcrImage } from '@cdktf/provider-aws/lib/data-aws-ecr-image/index.js';
 import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository/index.js';
 import { Construct } from 'constructs';
+import { BUNDLE_OUTFILES } from '../../scripts/bundles.ts';
 
 /** The two container images: which Dockerfile builds which bundle, and where they are pushed. */
 export const CONTAINER_IMAGES = {
-  apprunnerSvc: { repository: 'apprunner-svc', dockerfile: 'apprunner-svc/Dockerfile', bundle: 'dist/apprunner-svc/server.mjs' },
-  fargateConsumer: { repository: 'fargate-consumer', dockerfile: 'fargate-consumer/Dockerfile', bundle: 'dist/fargate-consumer/main.mjs' },
+  apprunnerSvc: { repository: 'apprunner-svc', dockerfile: 'apprunner-svc/Dockerfile', bundle: BUNDLE_OUTFILES.apprunnerSvc },
+  fargateConsumer: { repository: 'fargate-consumer', dockerfile: 'fargate-consumer/Dockerfile', bundle: BUNDLE_OUTFILES.fargateConsumer },
 } as const;
 export type ContainerImageName = keyof typeof CONTAINER_IMAGES;
 
