@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../lib/repo-root.ts';
 import type { ApiBackendsOutputs } from '../lib/stage/outputs.ts';
 import { startChild } from './child-process.ts';
 import type { LocalStage } from './index.ts';
@@ -14,7 +15,7 @@ export async function spawnLocalStage(options: { log?: (line: string) => void; s
   const managed = await startChild(process.execPath, ['--import', 'tsx', MAIN], {
     name: 'local-stage',
     env: { ...process.env, NODE_OPTIONS: '' },
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     isReady: (line) => line['event'] === 'ready',
     startTimeoutMs: options.startTimeoutMs ?? 120_000,

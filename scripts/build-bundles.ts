@@ -1,16 +1,15 @@
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { REPO_ROOT, repoPath } from '../lib/repo-root.ts';
 import { BUNDLES, type BundleSpec } from './bundles.ts';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 // esbuild's ESM output has no `require`; a few CommonJS dependencies (express) need one.
 const requireShim = "import { createRequire as __kitCreateRequire } from 'node:module'; const require = __kitCreateRequire(import.meta.url);";
 
 export async function buildBundle(spec: BundleSpec): Promise<{ spec: BundleSpec; bytes: number }> {
   await build({
-    absWorkingDir: root,
+    absWorkingDir: REPO_ROOT,
     entryPoints: [spec.entry],
     outfile: spec.outfile,
     bundle: true,
@@ -24,7 +23,7 @@ export async function buildBundle(spec: BundleSpec): Promise<{ spec: BundleSpec;
     legalComments: 'none',
     logLevel: 'warning',
   });
-  return { spec, bytes: statSync(new URL(spec.outfile, `file://${root}/`)).size };
+  return { spec, bytes: statSync(repoPath(spec.outfile)).size };
 }
 
 /** Builds the bundles whose outfile is listed (paths relative to the repo root). */

@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../lib/errors.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
 import { BUNDLES } from '../scripts/bundles.ts';
-
-/** Repository root: stack assets and templates are resolved from here, whatever the cwd. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * The directory holding a built bundle (the Lambda archive is made from it). The outfile must be

@@ -14,7 +14,7 @@ import { FANOUT_TABLE_NAME, PROCESSOR_ENV } from '../lib/fanout/constants.ts';
 import { fanoutStateCreateTableInput } from '../lib/fanout/table.ts';
 import { FANOUT_RESOLVERS, FANOUT_SCHEMA_FILE } from '../lib/fanout/templates.ts';
 import { BUNDLE_OUTFILES } from '../scripts/bundles.ts';
-import { REPO_ROOT } from './bundles.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
 import { fanoutRecordedConfig, type StackConfig } from './config.ts';
 import { ConsumerService } from './constructs/consumer-service.ts';
 import { tableFromCreateInput } from './constructs/dynamodb-table.ts';

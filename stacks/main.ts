@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiBackendsStack, API_BACKENDS_STACK } from './api-backends.ts';
-import { REPO_ROOT } from './bundles.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
 import { resolveStackConfig, type StackConfig } from './config.ts';
 import { FanoutStack, FANOUT_STACK } from './fanout.ts';
 import { ImagesStack, IMAGES_STACK } from './images.ts';

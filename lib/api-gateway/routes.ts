@@ -17,10 +17,7 @@
  * - `readTemplate(path)`: a template's text, read from the repo root (embed it byte for byte).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { repoPath } from '../repo-root.ts';
 
 export const BREED_PATH_PARAMETER = 'breed';
 
@@ -123,7 +120,7 @@ export function awsIntegrationUri(service: string, action: string, region: strin
 
 /** The text of a template file, read from the repo root. */
 export function readTemplate(path: TemplateFile | string): string {
-  return readFileSync(join(REPO_ROOT, path), 'utf8');
+  return readFileSync(repoPath(path), 'utf8');
 }
 
 /**

@@ -6,12 +6,12 @@ import {
   API_ROUTES,
   awsIntegrationUri,
   readTemplate,
-  REPO_ROOT,
   RESOURCE_PATHS,
   selectIntegrationResponse,
   STAGE_VARIABLES,
   TEMPLATE_FILES,
 } from '../../lib/api-gateway/routes.ts';
+import { REPO_ROOT } from '../../lib/repo-root.ts';
 
 describe('lib/api-gateway/routes.ts', () => {
   it('every template file exists and reads as text', () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUNDLES } from '../../scripts/bundles.ts';
-import { REPO_ROOT } from '../../stacks/bundles.ts';
+import { REPO_ROOT } from '../../lib/repo-root.ts';
 import { CONTAINER_IMAGES } from '../../stacks/constructs/container-image.ts';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');

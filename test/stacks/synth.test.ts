@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { REPO_ROOT } from '../../stacks/bundles.ts';
+import { REPO_ROOT } from '../../lib/repo-root.ts';
 import { STACK_NAMES } from '../../stacks/main.ts';
 
 const SYNTH_BUDGET_MS = 10_000;
