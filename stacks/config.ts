@@ -39,11 +39,21 @@ interface Setting<K extends keyof StackConfig> {
   parse: Parser<StackConfig[K]>;
 }
 
+/** A number from cdktf.json (a JSON number) or the environment (a numeric string); anything else is NaN. */
+const toNumber = (raw: unknown): number => (typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN);
+
 const int =
   (min: number, max: number): Parser<number> =>
   (raw) => {
-    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+    const value = toNumber(raw);
     return Number.isInteger(value) && value >= min && value <= max ? { value } : { expected: `an integer from ${min} to ${max}` };
+  };
+
+const oneOfNumbers =
+  (values: readonly number[], description: string): Parser<number> =>
+  (raw) => {
+    const value = toNumber(raw);
+    return values.includes(value) ? { value } : { expected: description };
   };
 
 const oneOf =
@@ -85,10 +95,7 @@ export const SETTINGS: { [K in keyof StackConfig]: Setting<K> } = {
   logRetentionDays: {
     env: 'SST_LOG_RETENTION_DAYS',
     default: 14,
-    parse: (raw) => {
-      const n = Number(raw);
-      return LOG_RETENTION_DAYS.includes(n) ? { value: n } : { expected: `one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')})` };
-    },
+    parse: oneOfNumbers(LOG_RETENTION_DAYS, `one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')})`),
   },
   lambdaMemoryMb: { env: 'SST_LAMBDA_MEMORY_MB', default: 128, parse: int(128, 10_240) },
   lambdaArchitecture: { env: 'SST_LAMBDA_ARCHITECTURE', default: 'arm64', parse: oneOf(['arm64', 'x86_64'] as const) },
@@ -101,7 +108,7 @@ export const SETTINGS: { [K in keyof StackConfig]: Setting<K> } = {
   imageTag: { env: 'SST_IMAGE_TAG', default: 'latest', parse: pattern(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'a Docker image tag (letters, digits, "_", "." and "-")') },
   apiStageName: { env: 'SST_API_STAGE', default: 'bench', parse: pattern(/^[A-Za-z0-9_]{1,64}$/, 'an API Gateway stage name (letters, digits and "_")') },
   fargateTaskCount: { env: 'SST_FARGATE_TASK_COUNT', default: 20, parse: int(0, 500) },
-  fargateCpu: { env: 'SST_FARGATE_CPU', default: 256, parse: (raw) => (Number(raw) in FARGATE_SIZES ? { value: Number(raw) } : { expected: `one of ${Object.keys(FARGATE_SIZES).join(', ')} CPU units` }) },
+  fargateCpu: { env: 'SST_FARGATE_CPU', default: 256, parse: oneOfNumbers(Object.keys(FARGATE_SIZES).map(Number), `one of ${Object.keys(FARGATE_SIZES).join(', ')} CPU units`) },
   fargateMemoryMb: { env: 'SST_FARGATE_MEMORY_MB', default: 512, parse: int(512, 30_720) },
   processorKind: { env: 'SST_PROCESSOR_KIND', default: 'lambda', parse: oneOf(['lambda', 'pipe'] as const) },
   dlqMaxReceiveCount: { env: 'SST_DLQ_MAX_RECEIVE_COUNT', default: 3, parse: int(1, 1000) },

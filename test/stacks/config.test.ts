@@ -35,6 +35,8 @@ describe('stack config', () => {
       [{ lambdaArchitecture: 'arm' }, {}, /lambdaArchitecture must be one of "arm64", "x86_64"/],
       [{ region: 'Mars' }, {}, /region must be an AWS region name/],
       [{ logRetentionDays: 10 }, {}, /logRetentionDays must be one of the retention periods/],
+      [{ logRetentionDays: true }, {}, /logRetentionDays must be one of the retention periods/],
+      [{ fargateCpu: [256] }, {}, /fargateCpu must be one of 256, 512/],
       [{ apprunnerMemory: '8 GB' }, {}, /App Runner does not offer 1 vCPU with 8 GB; with 1 vCPU choose apprunnerMemory 2 GB or 3 GB or 4 GB/],
       [{ apprunnerMinSize: 5, apprunnerMaxSize: 2 }, {}, /apprunnerMinSize \(5\) is larger than apprunnerMaxSize \(2\)/],
       [{ apprunnerMaxConcurrency: 201 }, {}, /apprunnerMaxConcurrency must be an integer from 1 to 200/],
