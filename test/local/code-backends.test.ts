@@ -8,7 +8,8 @@ import { seedTurkeys } from '../../lib/turkeys/seed.ts';
 import { buildBundles } from '../../scripts/build-bundles.ts';
 import { API_STAGE_BUNDLES } from '../../local-stage/bundles.ts';
 import { createTurkeysTable, startLocalDynamo, type LocalDynamo } from '../../local-stage/dynamodb.ts';
-import { loadTurkeysLambda, type ProxyHandler } from '../../local-stage/lambda-function.ts';
+import type { LambdaHandler } from '../../local-stage/apigateway/lambda-proxy.ts';
+import { loadTurkeysLambda } from '../../local-stage/lambda-function.ts';
 import { startServiceProcess } from '../../local-stage/service-process.ts';
 import type { ManagedChild } from '../../local-stage/child-process.ts';
 
@@ -37,7 +38,7 @@ function proxyEvent(breed: string): APIGatewayProxyEvent {
 
 describe('code backends against local DynamoDB', () => {
   let dynamo: LocalDynamo;
-  let handler: ProxyHandler;
+  let handler: LambdaHandler;
   let service: { url: string; process: ManagedChild };
 
   before(async () => {
@@ -61,8 +62,9 @@ describe('code backends against local DynamoDB', () => {
     const expected = turkeys.filter((t) => t.breed === someBreed);
     assert.equal(body.count, expected.length);
     const names = body.turkeys.map((t: { name: string }) => t.name);
-    // DynamoDB orders the GSI sort key by UTF-8 bytes.
-    assert.deepEqual(names, [...names].sort((a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    // DynamoDB orders the GSI sort key by UTF-8 bytes; hex strings of the bytes sort the same way.
+    const utf8Hex = (name: string) => Buffer.from(name).toString('hex');
+    assert.deepEqual(names, [...names].sort((a: string, b: string) => (utf8Hex(a) < utf8Hex(b) ? -1 : 1)));
     assert.deepEqual(body, (await handleBreedPageRequest(dynamo.client, TABLE, someBreed)).body);
   });
 
