@@ -126,9 +126,11 @@ describe('local API Gateway', () => {
     await post.body.dump();
   });
 
-  it('answers 400 JSON for a malformed percent-encoding', async () => {
-    const res = await get(`${gateway.urls.direct}/turkeys/%E0%A4%A`);
-    assert.equal(res.status, 400);
+  it('answers 400 JSON for a malformed percent-encoding, on every route', async () => {
+    for (const target of ['direct', 'sfn', 'lambda'] as const) {
+      const res = await get(`${gateway.urls[target]}/turkeys/%E0%A4%A`);
+      assert.deepEqual([res.status, (res.body as { error: { code: string } }).error.code], [400, 'BAD_REQUEST'], target);
+    }
   });
 
   it('a failing backend is a 500 INTERNAL_ERROR (direct, sfn) and a 502 (lambda), as on AWS', async () => {
