@@ -4,6 +4,8 @@
  * profile while the local stage runs).
  */
 export const LOCAL_REGION = 'us-east-1';
+/** The account id in every ARN the local stage makes up (AWS's documented placeholder account). */
+export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 export function localClientConfig(endpoint: string) {

@@ -5,6 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { API_ROUTES, BREED_PATH_PARAMETER, readTemplate, STAGE_VARIABLES, TEMPLATE_FILES, type ApiRouteName } from '../../lib/api-gateway/routes.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { errorBody } from '../../lib/http-error-body.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local-aws.ts';
 import { createLocalExpressStateMachine } from '../stepfunctions/express-state-machine.ts';
 import { AwsIntegration, dynamodbQueryAction, startSyncExecutionAction, type GatewayResponse } from './aws-integration.ts';
 import { buildLambdaContext, buildProxyEvent, LAMBDA_FAILURE_RESPONSE, mapProxyResult, type LambdaHandler } from './lambda-proxy.ts';
@@ -55,9 +56,8 @@ export interface LocalGateway {
   close(): Promise<void>;
 }
 
-export const DEFAULT_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:breed-page';
+export const DEFAULT_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:breed-page`;
 const LISTEN_BACKLOG = 4096;
-const ACCOUNT_ID = '000000000000';
 const API_ID = 'local';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -171,7 +171,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const context: TemplateContext = {
       requestId,
       extendedRequestId: requestId,
-      accountId: ACCOUNT_ID,
+      accountId: LOCAL_ACCOUNT_ID,
       apiId: API_ID,
       httpMethod: 'GET',
       resourceId: routeName,

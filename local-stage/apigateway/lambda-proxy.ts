@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local-aws.ts';
 import type { GatewayResponse } from './aws-integration.ts';
 import type { TemplateContext } from './vtl.ts';
 
@@ -103,7 +104,7 @@ export function buildLambdaContext(requestId: string, functionName: string, dead
     callbackWaitsForEmptyEventLoop: true,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${functionName}`,
     memoryLimitInMB: '128',
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
