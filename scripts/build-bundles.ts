@@ -7,8 +7,15 @@ import { BUNDLES, type BundleSpec } from './bundles.ts';
 // esbuild's ESM output has no `require`; a few CommonJS dependencies (express) need one.
 const requireShim = "import { createRequire as __kitCreateRequire } from 'node:module'; const require = __kitCreateRequire(import.meta.url);";
 
-export async function buildBundle(spec: BundleSpec): Promise<{ spec: BundleSpec; bytes: number }> {
-  await build({
+export interface BuiltBundle {
+  spec: BundleSpec;
+  bytes: number;
+  /** Modules the bundle still loads at run time (esbuild's external imports): Node built-ins only, by design. */
+  externals: string[];
+}
+
+export async function buildBundle(spec: BundleSpec): Promise<BuiltBundle> {
+  const { metafile } = await build({
     absWorkingDir: REPO_ROOT,
     entryPoints: [spec.entry],
     outfile: spec.outfile,
@@ -22,12 +29,15 @@ export async function buildBundle(spec: BundleSpec): Promise<{ spec: BundleSpec;
     banner: { js: requireShim },
     legalComments: 'none',
     logLevel: 'warning',
+    metafile: true,
   });
-  return { spec, bytes: statSync(repoPath(spec.outfile)).size };
+  const imports = metafile.outputs[spec.outfile]?.imports ?? [];
+  const externals = [...new Set(imports.filter((i) => i.external).map((i) => i.path))].sort();
+  return { spec, bytes: statSync(repoPath(spec.outfile)).size, externals };
 }
 
 /** Builds the bundles whose outfile is listed (paths relative to the repo root). */
-export async function buildBundles(outfiles: readonly string[]): Promise<{ spec: BundleSpec; bytes: number }[]> {
+export async function buildBundles(outfiles: readonly string[]): Promise<BuiltBundle[]> {
   const specs = outfiles.map((outfile) => {
     const spec = BUNDLES.find((b) => b.outfile === outfile);
     if (!spec) throw new Error(`no bundle with outfile ${outfile} in scripts/bundles.ts`);
@@ -36,7 +46,7 @@ export async function buildBundles(outfiles: readonly string[]): Promise<{ spec:
   return Promise.all(specs.map(buildBundle));
 }
 
-export async function buildAllBundles(): Promise<{ spec: BundleSpec; bytes: number }[]> {
+export async function buildAllBundles(): Promise<BuiltBundle[]> {
   return Promise.all(BUNDLES.map(buildBundle));
 }
 
