@@ -116,7 +116,10 @@ export function percentileCurve(histogram: Histogram, pointsPerDecade = 10): Cur
   for (let i = 0; i <= steps; i++) {
     const x = 10 ** (i / pointsPerDecade);
     const percentile = 100 * (1 - 1 / x);
-    points.push({ x: round(x, 4), y: ms(histogram.getValueAtPercentile(percentile)) });
+    // Percentiles are bucket bounds (the bottom at 0 %, tops above): kept within the exact minimum and
+    // maximum, as results/stats.ts does, so the curve neither starts below the fastest nor falls at its end.
+    const us = Math.min(Math.max(histogram.getValueAtPercentile(percentile), histogram.minNonZeroValue), histogram.maxValue);
+    points.push({ x: round(x, 4), y: ms(us) });
   }
   const maxX = Math.max(count, points.at(-1)!.x);
   points.push({ x: maxX, y: ms(histogram.maxValue) });

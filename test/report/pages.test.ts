@@ -80,6 +80,13 @@ describe('percentile curve from a stored histogram', () => {
       assert.ok(curve[i]!.y >= curve[i - 1]!.y, `y at ${i}`);
     }
   });
+  it('never rises above the maximum, also when every value falls in one bucket', () => {
+    const h = newLatencyHistogram();
+    for (let i = 0; i < 1000; i++) h.recordValue(42_000);
+    const curve = percentileCurve(h);
+    assert.ok(h.getValueAtPercentile(50) > h.maxValue, 'the bucket top passes the maximum');
+    for (const point of curve) assert.equal(point.y, 42, `x ${point.x}`);
+  });
   it('an empty histogram gives no curve', () => {
     assert.deepEqual(percentileCurve(newLatencyHistogram()), []);
   });
