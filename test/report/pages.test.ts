@@ -162,6 +162,17 @@ describe('fan-out run report', () => {
     assert.match(page.body, /LOCAL STAGE: not AWS figures/);
     assert.match(page.body, /Clock caveats/);
   });
+  it('builds the end-to-end chart of a long run (200 tasks x 720 changes) without overflowing the stack', async () => {
+    const run = await loadRun(fanoutDir);
+    if (run.kind !== 'fanout') throw new Error('fan-out expected');
+    const many = Array.from({ length: 200 * 720 }, (_, i) => ({
+      version: i, taskId: `t${i % 200}`, sentAt: 1_000_000 + i, outcome: 'applied', endToEndMs: i === 5 ? 2345 : 100, withinRequirement: i !== 5,
+    }));
+    const page = fanoutRunPage(run.summary, many);
+    const e2e = (page.charts as Record<string, ChartSpec>)['e2e']!;
+    assert.match(JSON.stringify(e2e.options), /slowest 2345 ms/);
+    assert.deepEqual((e2e.data.datasets[1]!['data'] as { x: number; y: number }[]), [{ x: 0.005, y: 2345 }]);
+  });
   it('without deliveries.csv the page says so instead of drawing an empty chart', async () => {
     const run = await loadRun(fanoutDir);
     if (run.kind !== 'fanout') throw new Error('fan-out expected');
