@@ -50,7 +50,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     keepAliveTimeout: 30_000,
   });
   const send: Send = (path, startMs, tally) => sendOne(pool, origin, path, startMs, tally);
-  const onAbort = () => void pool.destroy().catch(() => {});
+  // Requests in flight then end through their onError (counted as errors, never recorded: the tier is dropped).
+  const onAbort = () => void pool.destroy();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (options.warmup && options.warmup > 0) {
@@ -123,15 +124,26 @@ async function openLoop(send: Send, paths: readonly string[], requests: number, 
   const inFlight: Promise<void>[] = [];
   let next = 0;
   await new Promise<void>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    // At a low rate the next send can be minutes away: an abort must not wait for it.
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
     const tick = () => {
-      if (signal?.aborted) return resolve();
+      if (signal?.aborted) return done();
       const now = performance.now();
       while (next < requests && start + next * intervalMs <= now) {
         inFlight.push(send(paths[next % paths.length]!, start + next * intervalMs, tally));
         next++;
       }
-      if (next >= requests) return resolve();
-      setTimeout(tick, Math.max(0, start + next * intervalMs - performance.now()));
+      if (next >= requests) return done();
+      timer = setTimeout(tick, Math.max(0, start + next * intervalMs - performance.now()));
     };
     tick();
   });

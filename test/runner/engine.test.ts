@@ -130,6 +130,17 @@ describe('runLoad', () => {
     assert.equal(reset.tally.ok, 0);
   });
 
+  it('open loop: an abort does not wait for the next scheduled send', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    const r = await runLoad({ origin: fast.url, paths: ['/o'], requests: 3, concurrency: 1, rate: 0.2, timeoutMs: 2000, signal: controller.signal });
+    const elapsed = performance.now() - started;
+    assert.equal(r.aborted, true);
+    assert.equal(r.tally.completed, 1, 'only the first request was due');
+    assert.ok(elapsed < 2000, `returned ${elapsed.toFixed(0)} ms after start; the next send was due at 5,000 ms`);
+  });
+
   it('stops sending when aborted', async () => {
     const slow = await track(startServer(json(30)));
     const controller = new AbortController();
