@@ -3,25 +3,39 @@ import path from 'node:path';
 import { ConfigError } from '../../lib/errors.ts';
 import { SCHEMA_VERSION, type RunSummary } from '../results/schema.ts';
 
-/** Reads a run's summary.json from the file or from the run folder. */
-export async function loadRunSummary(runPath: string): Promise<RunSummary> {
+/** A run given as its folder or its summary.json: the folder, the file, and the file's JSON. */
+export async function readRunJson(runPath: string): Promise<{ dir: string; file: string; json: unknown }> {
+  let dir = path.dirname(runPath);
   let file = runPath;
   try {
-    if ((await stat(runPath)).isDirectory()) file = path.join(runPath, 'summary.json');
+    if ((await stat(runPath)).isDirectory()) {
+      dir = runPath;
+      file = path.join(runPath, 'summary.json');
+    }
   } catch (err) {
     throw new ConfigError(`Cannot read run ${runPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, { cause: err });
   }
-  let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    return { dir, file, json: JSON.parse(await readFile(file, 'utf8')) as unknown };
   } catch (err) {
     const reason = err instanceof SyntaxError ? `not valid JSON (${err.message})` : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
     throw new ConfigError(`Cannot read ${file}: ${reason}.`, { cause: err });
   }
-  const summary = json as Partial<RunSummary>;
+}
+
+/** The JSON of `file` as an API load run's summary, refused when it is another kind or schema version. */
+export function apiRunSummary(json: unknown, file: string): RunSummary {
+  const summary = json as Partial<RunSummary> | { kind: 'fanout' } | null;
+  if (summary?.kind === 'fanout') throw new ConfigError(`${file} is a fan-out run; diff compares API load runs (test1..test5).`);
   if (summary?.kind !== 'api-load' || !Array.isArray(summary.results)) throw new ConfigError(`${file} is not a runner summary.json.`);
   if (summary.schemaVersion !== SCHEMA_VERSION) {
     throw new ConfigError(`${file} has schemaVersion ${String(summary.schemaVersion)}; this runner reads version ${SCHEMA_VERSION}.`);
   }
   return summary as RunSummary;
+}
+
+/** Reads a run's summary.json from the file or from the run folder. */
+export async function loadRunSummary(runPath: string): Promise<RunSummary> {
+  const { file, json } = await readRunJson(runPath);
+  return apiRunSummary(json, file);
 }

@@ -1,8 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ConfigError } from '../../lib/errors.ts';
-import { loadRunSummary } from '../diff/load.ts';
+import { apiRunSummary, readRunJson } from '../diff/load.ts';
 import { FANOUT_SCHEMA_VERSION, type FanoutSummary } from '../fanout/files.ts';
 import type { RunSummary } from '../results/schema.ts';
 
@@ -21,33 +21,17 @@ export type LoadedRun =
   | { kind: 'api-load'; dir: string; summary: RunSummary }
   | { kind: 'fanout'; dir: string; summary: FanoutSummary; deliveries: DeliveryPoint[] | null };
 
-/** The run folder of a folder or a summary.json path. */
-export async function runFolder(runPath: string): Promise<string> {
-  try {
-    return (await stat(runPath)).isDirectory() ? runPath : path.dirname(runPath);
-  } catch (err) {
-    throw new ConfigError(`Cannot read run ${runPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, { cause: err });
-  }
-}
-
-/** Reads a run folder's summary.json (API load run or fan-out run) and, for fan-out, deliveries.csv. */
+/** Reads a run (its folder or its summary.json): an API load run or a fan-out run with its deliveries.csv. */
 export async function loadRun(runPath: string): Promise<LoadedRun> {
-  const dir = await runFolder(runPath);
-  const file = path.join(dir, 'summary.json');
-  let json: { kind?: unknown; schemaVersion?: unknown };
-  try {
-    json = JSON.parse(await readFile(file, 'utf8')) as typeof json;
-  } catch (err) {
-    const reason = err instanceof SyntaxError ? `not valid JSON (${err.message})` : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
-    throw new ConfigError(`Cannot read ${file}: ${reason}.`, { cause: err });
-  }
-  if (json?.kind === 'fanout') {
-    if (json.schemaVersion !== FANOUT_SCHEMA_VERSION) {
-      throw new ConfigError(`${file} has fan-out schemaVersion ${String(json.schemaVersion)}; this report reads version ${FANOUT_SCHEMA_VERSION}.`);
+  const { dir, file, json } = await readRunJson(runPath);
+  const head = json as { kind?: unknown; schemaVersion?: unknown } | null;
+  if (head?.kind === 'fanout') {
+    if (head.schemaVersion !== FANOUT_SCHEMA_VERSION) {
+      throw new ConfigError(`${file} has fan-out schemaVersion ${String(head.schemaVersion)}; this report reads version ${FANOUT_SCHEMA_VERSION}.`);
     }
     return { kind: 'fanout', dir, summary: json as FanoutSummary, deliveries: await loadDeliveries(path.join(dir, 'deliveries.csv')) };
   }
-  return { kind: 'api-load', dir, summary: await loadRunSummary(file) };
+  return { kind: 'api-load', dir, summary: apiRunSummary(json, file) };
 }
 
 /** deliveries.csv of a fan-out run; null when the file is absent. */

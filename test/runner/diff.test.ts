@@ -154,6 +154,8 @@ describe('loadRunSummary', () => {
     await assert.rejects(loadRunSummary(path.join(d, 'bad.json')), /not valid JSON/);
     await writeFile(path.join(d, 'other.json'), '{"a":1}');
     await assert.rejects(loadRunSummary(path.join(d, 'other.json')), /not a runner summary\.json/);
+    await writeFile(path.join(d, 'fanout.json'), JSON.stringify({ schemaVersion: 1, kind: 'fanout', results: [] }));
+    await assert.rejects(loadRunSummary(path.join(d, 'fanout.json')), /fanout\.json is a fan-out run; diff compares API load runs/);
     await writeFile(path.join(d, 'v9.json'), JSON.stringify({ ...summary('Y', []), schemaVersion: 9 }));
     await assert.rejects(loadRunSummary(path.join(d, 'v9.json')), /schemaVersion 9/);
   });
