@@ -26,9 +26,6 @@ function resolver(typeName: ResolverSpec['typeName'], fieldName: string): Resolv
 
 export const FANOUT_RESOLVERS: readonly ResolverSpec[] = [resolver('Mutation', 'putState'), resolver('Query', 'getState')];
 
-/** AppSync's built-in scalars used by the schema; only a local GraphQL server needs them declared. */
-export const APPSYNC_SCALARS_USED = ['AWSJSON'] as const;
-
 export function readFanoutSchema(): string {
   return readFileSync(FANOUT_SCHEMA_FILE, 'utf8');
 }

@@ -23,7 +23,3 @@ export const FANOUT_SCENARIOS: Record<FanoutScenario['name'], FanoutScenario> = 
     intervalMs: 100,
   },
 };
-
-export function isFanoutScenario(name: string): name is FanoutScenario['name'] {
-  return Object.hasOwn(FANOUT_SCENARIOS, name);
-}
