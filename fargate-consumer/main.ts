@@ -35,6 +35,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   }, config.drainTimeoutMs);
   deadline.unref();
   try {
+    // A failed start is logged as fanout.start-failed below; stop() then removes what it created.
     await starting.catch(() => undefined);
     await consumer.stop();
     server.close();

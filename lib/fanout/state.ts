@@ -43,8 +43,8 @@ export function stateFromStoredItem(item: Record<string, unknown>): FanoutState 
   if (typeof state.payload !== 'string') return state;
   try {
     return { ...state, payload: JSON.parse(state.payload) as unknown };
-  } catch {
-    throw new InvalidStateError('State record "payload" is not JSON text.', { id: state.id, version: state.version });
+  } catch (cause) {
+    throw new InvalidStateError('State record "payload" is not JSON text.', { id: state.id, version: state.version, cause: String(cause) });
   }
 }
 

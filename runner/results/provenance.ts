@@ -30,6 +30,7 @@ function git(args: string[]): string | null {
   try {
     return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
+    // No git, or not a checkout (an unpacked release): the commit is recorded as unknown (null).
     return null;
   }
 }

@@ -96,6 +96,7 @@ export async function inspectReport(browser: Browser, file: string, screenshot: 
   page.on('request', (r) => requests.push(r.url()));
   try {
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 30_000 });
+    // On a timeout the page is inspected as it is: the caller asserts on chartsDrawnAttr and the errors.
     await page.waitForFunction("document.documentElement.hasAttribute('data-charts-drawn')", null, { timeout: 15_000 }).catch(() => {});
     const result = (await page.evaluate(INSPECT_PAGE)) as Omit<PageCheck, 'consoleErrors' | 'pageErrors' | 'requests'>;
     await page.screenshot({ path: screenshot, fullPage: true });
