@@ -35,10 +35,11 @@ describe('parity of the four backends on the local stage', () => {
     await stage?.stop();
   });
 
-  async function fetchAll(breed: string): Promise<Record<Target, { status: number; body: unknown }>> {
+  /** Every target's answer to GET `urlFor(its base URL)`. */
+  async function fetchAll(urlFor: (baseUrl: string) => string): Promise<Record<Target, { status: number; body: unknown }>> {
     const entries = await Promise.all(
       TARGETS.map(async (target) => {
-        const response = await request(turkeysUrl(urls[target], breed), { headersTimeout: 10_000, bodyTimeout: 10_000 });
+        const response = await request(urlFor(urls[target]), { headersTimeout: 10_000, bodyTimeout: 10_000 });
         const text = await response.body.text();
         let body: unknown;
         try {
@@ -51,6 +52,7 @@ describe('parity of the four backends on the local stage', () => {
     );
     return Object.fromEntries(entries) as Record<Target, { status: number; body: unknown }>;
   }
+  const byBreed = (breed: string) => (baseUrl: string) => turkeysUrl(baseUrl, breed);
 
   function assertSame(label: string, answers: Record<Target, { status: number; body: unknown }>) {
     for (const target of TARGETS) {
@@ -62,7 +64,7 @@ describe('parity of the four backends on the local stage', () => {
   it('every breed: same status and body on all four, with the breed\'s turkeys', async () => {
     assert.equal(BREEDS.length, 87);
     for (const breed of BREEDS) {
-      const answers = await fetchAll(breed);
+      const answers = await fetchAll(byBreed(breed));
       assertSame(breed, answers);
       assert.equal(answers.lambda.status, 200, breed);
       const body = answers.lambda.body as { breed: string; count: number; turkeys: unknown[] };
@@ -72,9 +74,16 @@ describe('parity of the four backends on the local stage', () => {
     }
   });
 
+  it('malformed percent-encoding: the same 400 JSON error on all four', async () => {
+    const answers = await fetchAll((baseUrl) => `${baseUrl}/turkeys/%E0%A4%A`);
+    assertSame('malformed percent-encoding', answers);
+    assert.equal(answers.lambda.status, 400);
+    assert.equal((answers.lambda.body as { error: { code: string } }).error.code, 'BAD_REQUEST');
+  });
+
   for (const edge of EDGE_CASES) {
     it(`${edge.label}: same status (${edge.status}) and body on all four`, async () => {
-      const answers = await fetchAll(edge.breed);
+      const answers = await fetchAll(byBreed(edge.breed));
       assertSame(edge.label, answers);
       assert.equal(answers.lambda.status, edge.status);
       if (edge.status === 200) assert.deepEqual(answers.lambda.body, { breed: edge.breed, count: 0, turkeys: [] });
