@@ -28,10 +28,17 @@ export async function seedTurkeys(
     batches.push(turkeys.slice(i, i + BATCH_SIZE).map((t) => ({ PutRequest: { Item: marshall(t) } })));
   }
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < batches.length) {
+    // After one batch fails the others stop taking batches: the caller gets the error and may close the client.
+    while (!failed && next < batches.length) {
       const index = next++;
-      await writeBatch(client, tableName, batches[index]!, index);
+      try {
+        await writeBatch(client, tableName, batches[index]!, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 4) }, worker));

@@ -31,6 +31,21 @@ describe('seedTurkeys', () => {
     assert.deepEqual(dynamo.calls.flat().map(idOf).sort(), turkeys.map((t) => t.id).sort());
   });
 
+  it('stops taking batches once one fails, and rejects with that error', async () => {
+    const calls: number[] = [];
+    const failure = new Error('ResourceNotFoundException');
+    const client = {
+      send: async () => {
+        calls.push(calls.length);
+        if (calls.length === 1) throw failure;
+        return { UnprocessedItems: {}, $metadata: {} };
+      },
+    } as unknown as DynamoDBClient;
+    await assert.rejects(seedTurkeys(client, 'turkeys', turkeys, { parallel: 2 }), failure);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(calls.length <= 2, `${calls.length} of 11 batches sent after the first failed`);
+  });
+
   it('sends back only the items DynamoDB left unprocessed', async () => {
     const dynamo = fakeDynamo((call) => call === 1);
     await seedTurkeys(dynamo.client, 'turkeys', turkeys.slice(0, 25), { parallel: 1 });
