@@ -67,12 +67,17 @@ export class ConsumerFleet {
       detached: true,
     });
     this.children.add(child);
+    /** The task's last output lines (stdout and stderr), quoted when it fails to start. */
     const recent: string[] = [];
+    const remember = (line: string) => {
+      recent.push(line);
+      if (recent.length > 50) recent.shift();
+    };
     const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
     createInterface({ input: child.stderr! }).on('line', (line) => {
-      recent.push(line);
+      remember(line);
       this.options.log(`${taskId}: ${line}`);
     });
     return new Promise<ConsumerTask>((resolve, reject) => {
@@ -94,8 +99,7 @@ export class ConsumerFleet {
           this.deliveries.push(delivery);
           return;
         }
-        recent.push(line);
-        if (recent.length > 50) recent.shift();
+        remember(line);
         let event: Record<string, unknown> | undefined;
         try {
           event = JSON.parse(line) as Record<string, unknown>;
