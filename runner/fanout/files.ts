@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Provenance } from '../results/schema.ts';
+import { atomicWrite } from '../results/writer.ts';
 import { HOP_NAMES, type FanoutReport } from './report.ts';
 
 export const FANOUT_SCHEMA_VERSION = 1;
@@ -73,7 +74,7 @@ export function deliveriesCsv(report: FanoutReport): string {
 
 export async function writeFanoutFiles(dir: string, summary: FanoutSummary, report: FanoutReport): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  await writeFile(path.join(dir, 'summary.csv'), fanoutSummaryCsv(summary));
-  await writeFile(path.join(dir, 'deliveries.csv'), deliveriesCsv(report));
+  await atomicWrite(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await atomicWrite(path.join(dir, 'summary.csv'), fanoutSummaryCsv(summary));
+  await atomicWrite(path.join(dir, 'deliveries.csv'), deliveriesCsv(report));
 }

@@ -1,6 +1,6 @@
-import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DiffReport } from '../diff/compare.ts';
+import { atomicWrite } from '../results/writer.ts';
 import { apiRunPage } from './api-run.ts';
 import { diffPage } from './diff-page.ts';
 import { fanoutRunPage } from './fanout-run.ts';
@@ -9,11 +9,9 @@ import { historyPage, loadHistory } from './history.ts';
 import { renderPage } from './html.ts';
 import { loadRun } from './load.ts';
 
-async function atomicWrite(file: string, content: string): Promise<void> {
-  const tmp = `${file}.tmp`;
+async function writePage(file: string, content: string): Promise<void> {
   try {
-    await writeFile(tmp, content, 'utf8');
-    await rename(tmp, file);
+    await atomicWrite(file, content);
   } catch (err) {
     throw new ConfigError(`Cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, { cause: err });
   }
@@ -24,7 +22,7 @@ export async function writeRunReport(runPath: string): Promise<string> {
   const run = await loadRun(runPath);
   const page = run.kind === 'api-load' ? apiRunPage(run.summary) : fanoutRunPage(run.summary, run.deliveries);
   const file = path.join(run.dir, 'report.html');
-  await atomicWrite(file, renderPage(page));
+  await writePage(file, renderPage(page));
   return file;
 }
 
@@ -32,7 +30,7 @@ export async function writeRunReport(runPath: string): Promise<string> {
 export async function writeHistoryReport(stageDir: string): Promise<{ file: string; runs: number; skipped: { name: string; reason: string }[] }> {
   const history = await loadHistory(stageDir);
   const file = path.join(stageDir, 'history.html');
-  await atomicWrite(file, renderPage(historyPage(history)));
+  await writePage(file, renderPage(historyPage(history)));
   return { file, runs: history.runs.length, skipped: history.skipped };
 }
 
@@ -42,5 +40,5 @@ export function diffHtml(report: DiffReport): string {
 }
 
 export async function writeDiffReport(report: DiffReport, file: string): Promise<void> {
-  await atomicWrite(file, diffHtml(report));
+  await writePage(file, diffHtml(report));
 }

@@ -27,7 +27,8 @@ export async function writeRunFiles(dir: string, summary: RunSummary): Promise<v
   await atomicWrite(path.join(dir, 'summary.csv'), summaryCsv(summary.results));
 }
 
-async function atomicWrite(file: string, content: string): Promise<void> {
+/** Writes `file` through a temporary name and a rename: readers see the old file or the whole new one. */
+export async function atomicWrite(file: string, content: string): Promise<void> {
   const tmp = `${file}.tmp`;
   await writeFile(tmp, content, 'utf8');
   await rename(tmp, file);
