@@ -24,6 +24,17 @@ export interface ConsumerConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** The settings a task uses when its environment does not set them (the runner records them with each run). */
+export const CONSUMER_DEFAULTS = {
+  port: 8080,
+  maxReceives: 3,
+  visibilityTimeoutS: 10,
+  waitTimeS: 20,
+  batchSize: 10,
+  maxBacklog: 100,
+  checkIntervalMs: 5000,
+} as const;
+
 /** Reads and validates the consumer's environment once, at start. */
 export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
   const taskId = optionalEnv(CONSUMER_ENV.taskId, randomBytes(6).toString('hex'), env);
@@ -40,13 +51,13 @@ export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
     tableName: requireEnv(CONSUMER_ENV.tableName, env),
     stateId: optionalEnv(CONSUMER_ENV.stateId, DEFAULT_STATE_ID, env),
     taskId,
-    port: intEnv(CONSUMER_ENV.port, 8080, { min: 0, max: 65535 }, env),
-    maxReceives: intEnv(CONSUMER_ENV.maxReceives, 3, { min: 1, max: 1000 }, env),
-    visibilityTimeoutS: intEnv(CONSUMER_ENV.visibilityTimeoutS, 10, { min: 0, max: 43200 }, env),
-    waitTimeS: intEnv(CONSUMER_ENV.waitTimeS, 20, { min: 0, max: 20 }, env),
-    batchSize: intEnv(CONSUMER_ENV.batchSize, 10, { min: 1, max: 10 }, env),
-    maxBacklog: intEnv(CONSUMER_ENV.maxBacklog, 100, { min: 1, max: 1_000_000 }, env),
-    checkIntervalMs: intEnv(CONSUMER_ENV.checkIntervalMs, 5000, { min: 100, max: 600_000 }, env),
+    port: intEnv(CONSUMER_ENV.port, CONSUMER_DEFAULTS.port, { min: 0, max: 65535 }, env),
+    maxReceives: intEnv(CONSUMER_ENV.maxReceives, CONSUMER_DEFAULTS.maxReceives, { min: 1, max: 1000 }, env),
+    visibilityTimeoutS: intEnv(CONSUMER_ENV.visibilityTimeoutS, CONSUMER_DEFAULTS.visibilityTimeoutS, { min: 0, max: 43200 }, env),
+    waitTimeS: intEnv(CONSUMER_ENV.waitTimeS, CONSUMER_DEFAULTS.waitTimeS, { min: 0, max: 20 }, env),
+    batchSize: intEnv(CONSUMER_ENV.batchSize, CONSUMER_DEFAULTS.batchSize, { min: 1, max: 10 }, env),
+    maxBacklog: intEnv(CONSUMER_ENV.maxBacklog, CONSUMER_DEFAULTS.maxBacklog, { min: 1, max: 1_000_000 }, env),
+    checkIntervalMs: intEnv(CONSUMER_ENV.checkIntervalMs, CONSUMER_DEFAULTS.checkIntervalMs, { min: 100, max: 600_000 }, env),
     createDlqAlarm: alarm === 'true',
     metricsNamespace: optionalEnv(CONSUMER_ENV.metricsNamespace, DEFAULT_METRICS_NAMESPACE, env),
     alarmTopicArn: alarmTopicArn === '' ? undefined : alarmTopicArn,

@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CONSUMER_DEFAULTS } from '../../fargate-consumer/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { consumerQueueNames, DELIVERY_REQUIREMENT_MS } from '../../lib/fanout/constants.ts';
 import { GET_STATE_QUERY } from '../../lib/fanout/templates.ts';
@@ -91,7 +92,12 @@ export async function runFanoutScenario(options: FanoutRunOptions): Promise<Fano
     iterations: options.iterations ?? preset.iterations,
     intervalMs: options.intervalMs ?? preset.intervalMs,
     requirementMs: DELIVERY_REQUIREMENT_MS,
-    consumer: { waitTimeS: 20, batchSize: 10, maxReceives: 3, visibilityTimeoutS: 10 },
+    consumer: {
+      waitTimeS: CONSUMER_DEFAULTS.waitTimeS,
+      batchSize: CONSUMER_DEFAULTS.batchSize,
+      maxReceives: CONSUMER_DEFAULTS.maxReceives,
+      visibilityTimeoutS: CONSUMER_DEFAULTS.visibilityTimeoutS,
+    },
     streamProcessor: { batchSize: 100, parallelizationFactor: 1, reportBatchItemFailures: true },
   };
   for (const [key, value] of Object.entries({ tasks: settings.tasks, iterations: settings.iterations })) {
