@@ -24,7 +24,10 @@ export async function startLambdaProcess(options: {
   env: Record<string, string>;
   log: (line: string) => void;
   startTimeoutMs?: number;
+  /** An invocation that has not answered by then fails, as a Lambda past its timeout (the stack's default, 10 s). */
+  invokeTimeoutMs?: number;
 }): Promise<LambdaProcess> {
+  const invokeTimeoutMs = options.invokeTimeoutMs ?? 10_000;
   const child = fork(HOST, [options.bundle], {
     execArgv: ['--import', 'tsx'],
     env: { PATH: process.env['PATH'] ?? '', AWS_LAMBDA_FUNCTION_NAME: options.name, ...options.env },
@@ -67,8 +70,22 @@ export async function startLambdaProcess(options: {
     invoke: (event) =>
       new Promise((resolve, reject) => {
         const id = (nextId += 1);
-        pending.set(id, { resolve, reject });
-        child.send({ id, event });
+        // A late answer finds no waiter and is dropped; the caller has retried by then.
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new LambdaInvokeError(options.name, `no answer within ${invokeTimeoutMs} ms`));
+        }, invokeTimeoutMs);
+        const settle = <T>(fn: (value: T) => void) => (value: T) => {
+          clearTimeout(timer);
+          fn(value);
+        };
+        const waiter = { resolve: settle(resolve), reject: settle(reject) };
+        pending.set(id, waiter);
+        child.send({ id, event }, (error) => {
+          if (error === null) return;
+          pending.delete(id);
+          waiter.reject(new LambdaInvokeError(options.name, `cannot reach the process: ${error.message}`));
+        });
       }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -20,6 +22,7 @@ import { appsyncUtil } from '../../local-stage/fanout/appsync-util.ts';
 import { LocalDynamoDBResolver } from '../../local-stage/fanout/dynamodb-resolver.ts';
 import { firstFailedIndex, LocalEventSourceMapping } from '../../local-stage/fanout/event-source-mapping.ts';
 import { buildFanoutSchema, readTemplate } from '../../local-stage/fanout/graphql-server.ts';
+import { startLambdaProcess } from '../../local-stage/fanout/lambda-process.ts';
 import { LocalStream } from '../../local-stage/fanout/local-stream.ts';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { MutationResult } from '../../runner/fanout/drive.ts';
@@ -196,6 +199,26 @@ describe('local stream and event source mapping', () => {
     await esm.stop();
     assert.deepEqual(seen.slice(3), ['4,5', '4,5', '4,5', '5']);
     assert.equal(esm.stats.dropped, 1);
+  });
+});
+
+describe('local Lambda process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-process-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('an invocation that never answers fails after the function timeout; the next one still runs', async () => {
+    const bundle = join(dir, 'handler.mjs');
+    writeFileSync(bundle, 'export const handler = async (event) => (event.hang ? new Promise(() => {}) : { echoed: event.n });\n');
+    const lambda = await startLambdaProcess({ name: 'hang', bundle, env: {}, log: () => {}, invokeTimeoutMs: 300 });
+    try {
+      const started = Date.now();
+      await assert.rejects(lambda.invoke({ hang: true }), /hang failed: no answer within 300 ms/);
+      assert.ok(Date.now() - started < 3000);
+      assert.deepEqual(await lambda.invoke({ n: 7 }), { echoed: 7 });
+    } finally {
+      await lambda.stop();
+    }
+    await assert.rejects(lambda.invoke({ n: 8 }), /hang failed: (cannot reach the process|process exited)/);
   });
 });
 
