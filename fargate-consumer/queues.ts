@@ -45,13 +45,36 @@ function snsSendPolicy(queueArnValue: string, topicArn: string): string {
   });
 }
 
-/** Creates the task's DLQ, its queue (redrive after maxReceives) and the topic subscription; optionally the DLQ alarm. */
+/**
+ * Creates the task's DLQ, its queue (redrive after maxReceives) and the topic subscription; optionally the
+ * DLQ alarm. If a step fails, what the earlier steps created is removed before the error is rethrown, so
+ * a task that fails to start (and is restarted by ECS, again and again) leaves no queues behind.
+ */
 export async function provisionTaskQueues(clients: Clients, config: ConsumerConfig): Promise<TaskQueues> {
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    return await createTaskQueues(clients, config, undo);
+  } catch (error) {
+    const undoErrors: unknown[] = [];
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch (undoError) {
+        undoErrors.push(undoError);
+      }
+    }
+    if (undoErrors.length > 0) throw new AggregateError([error, ...undoErrors], `Task ${config.taskId} failed to start and could not remove what it created.`);
+    throw error;
+  }
+}
+
+async function createTaskQueues(clients: Clients, config: ConsumerConfig, undo: (() => Promise<unknown>)[]): Promise<TaskQueues> {
   const names = consumerQueueNames(config.taskId);
   const dlq = await clients.sqs.send(
     new CreateQueueCommand({ QueueName: names.dlq, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600), ...QUEUE_ENCRYPTION } }),
   );
   const dlqUrl = dlq.QueueUrl!;
+  undo.push(() => clients.sqs.send(new DeleteQueueCommand({ QueueUrl: dlqUrl })));
   const dlqArn = await queueArn(clients.sqs, dlqUrl);
   const region = dlqArn.split(':')[3] ?? 'us-east-1';
   const account = dlqArn.split(':')[4] ?? '000000000000';
@@ -70,11 +93,13 @@ export async function provisionTaskQueues(clients: Clients, config: ConsumerConf
     }),
   );
   const queueUrl = created.QueueUrl!;
+  undo.push(() => clients.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })));
   const arn = await queueArn(clients.sqs, queueUrl);
   // Envelope (not raw) delivery: the envelope's Timestamp is when SNS accepted the publish.
   const subscription = await clients.sns.send(
     new SubscribeCommand({ TopicArn: config.topicArn, Protocol: 'sqs', Endpoint: arn, ReturnSubscriptionArn: true }),
   );
+  undo.push(() => clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn! })));
   let alarmName: string | undefined;
   if (config.createDlqAlarm) {
     alarmName = `${CONSUMER_ALARM_PREFIX}${config.taskId}`;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
+import { SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import { readConsumerConfig } from '../../fargate-consumer/config.ts';
 import { FanoutConsumer } from '../../fargate-consumer/consumer.ts';
 import { CONSUMER_ENV } from '../../lib/fanout/constants.ts';
@@ -20,7 +21,7 @@ function fakeClient(answers: Map<unknown, (input: any) => unknown>) {
   };
 }
 
-function consumerWith(sqsAnswers: Map<unknown, (input: any) => unknown>) {
+function consumerWith(sqsAnswers: Map<unknown, (input: any) => unknown>, snsAnswers: Map<unknown, (input: any) => unknown> = new Map()) {
   const config = readConsumerConfig({
     [CONSUMER_ENV.topicArn]: 'arn:aws:sns:us-east-1:1:t',
     [CONSUMER_ENV.tableName]: 'fanout-state',
@@ -28,10 +29,12 @@ function consumerWith(sqsAnswers: Map<unknown, (input: any) => unknown>) {
     [CONSUMER_ENV.maxBacklog]: '5',
   });
   const sqs = fakeClient(sqsAnswers);
+  const sns = fakeClient(snsAnswers);
+  const cloudwatch = fakeClient(new Map());
   const lines: string[] = [];
-  const consumer = new FanoutConsumer(config, { sqs, sns: fakeClient(new Map()), cloudwatch: fakeClient(new Map()), dynamodb: fakeClient(new Map()) } as never, (l) => lines.push(l));
+  const consumer = new FanoutConsumer(config, { sqs, sns, cloudwatch, dynamodb: fakeClient(new Map()) } as never, (l) => lines.push(l));
   consumer.queues = { queueUrl: 'q', queueArn: 'arn:q', dlqUrl: 'dlq', dlqName: 'dlq', subscriptionArn: 's', alarmName: undefined };
-  return { consumer, sqs, lines };
+  return { consumer, sqs, sns, cloudwatch, lines };
 }
 
 const envelope = (version: number, writtenAt: number): Message => ({
@@ -55,6 +58,21 @@ describe('FanoutConsumer', () => {
     assert.deepEqual(deliveries.map((d) => [d.version, d.outcome]), [[2, 'applied'], [1, 'stale']]);
     assert.equal(deliveries[0]!.hops.snsMs, 2);
     assert.equal(deliveries[0]!.hops.sqsMs, 8);
+  });
+
+  test('a start that fails part way removes the queues and subscription it created, then rethrows', async () => {
+    const queues = new Map<unknown, (input: any) => unknown>([
+      [CreateQueueCommand, (input: { QueueName: string }) => ({ QueueUrl: `https://sqs.local/1/${input.QueueName}` })],
+      [GetQueueAttributesCommand, (input: { QueueUrl: string }) => ({ Attributes: { QueueArn: `arn:aws:sqs:us-east-1:1:${input.QueueUrl.split('/').at(-1)}` } })],
+      [DeleteQueueCommand, () => ({})],
+    ]);
+    // The alarm is the last step: CloudWatch refuses it (the fake answers nothing).
+    const { consumer, sqs, sns, cloudwatch } = consumerWith(queues, new Map<unknown, (input: any) => unknown>([[SubscribeCommand, () => ({ SubscriptionArn: 'arn:sub' })], [UnsubscribeCommand, () => ({})]]));
+    await assert.rejects(consumer.start(), /unexpected PutMetricAlarmCommand/);
+    assert.deepEqual(cloudwatch.calls.map((c) => c.command), ['PutMetricAlarmCommand']);
+    assert.deepEqual(sns.calls.map((c) => [c.command, c.input.SubscriptionArn ?? c.input.TopicArn]), [['SubscribeCommand', 'arn:aws:sns:us-east-1:1:t'], ['UnsubscribeCommand', 'arn:sub']]);
+    const deleted = sqs.calls.filter((c) => c.command === 'DeleteQueueCommand').map((c) => c.input.QueueUrl);
+    assert.deepEqual(deleted, ['https://sqs.local/1/fanout-task-unit', 'https://sqs.local/1/fanout-task-unit-dlq']);
   });
 
   test('health: unhealthy until ready, when the DLQ holds messages, or when the backlog exceeds the limit', async () => {
