@@ -54,7 +54,8 @@ export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
     port: intEnv(CONSUMER_ENV.port, CONSUMER_DEFAULTS.port, { min: 0, max: 65535 }, env),
     maxReceives: intEnv(CONSUMER_ENV.maxReceives, CONSUMER_DEFAULTS.maxReceives, { min: 1, max: 1000 }, env),
     visibilityTimeoutS: intEnv(CONSUMER_ENV.visibilityTimeoutS, CONSUMER_DEFAULTS.visibilityTimeoutS, { min: 0, max: 43200 }, env),
-    waitTimeS: intEnv(CONSUMER_ENV.waitTimeS, CONSUMER_DEFAULTS.waitTimeS, { min: 0, max: 20 }, env),
+    // At least 1 s: with 0 (short polling) the poll loop would ask an empty queue again without pause.
+    waitTimeS: intEnv(CONSUMER_ENV.waitTimeS, CONSUMER_DEFAULTS.waitTimeS, { min: 1, max: 20 }, env),
     batchSize: intEnv(CONSUMER_ENV.batchSize, CONSUMER_DEFAULTS.batchSize, { min: 1, max: 10 }, env),
     maxBacklog: intEnv(CONSUMER_ENV.maxBacklog, CONSUMER_DEFAULTS.maxBacklog, { min: 1, max: 1_000_000 }, env),
     checkIntervalMs: intEnv(CONSUMER_ENV.checkIntervalMs, CONSUMER_DEFAULTS.checkIntervalMs, { min: 100, max: 600_000 }, env),

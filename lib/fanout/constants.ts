@@ -41,7 +41,7 @@ export const CONSUMER_ENV = {
   maxReceives: 'FANOUT_MAX_RECEIVES',
   /** Queue visibility timeout in seconds: how long a failed message waits before its next receive (default 10). */
   visibilityTimeoutS: 'FANOUT_VISIBILITY_TIMEOUT_S',
-  /** Long-poll wait in seconds (default 20). */
+  /** Long-poll wait in seconds, 1-20 (default 20). */
   waitTimeS: 'FANOUT_WAIT_TIME_S',
   /** Messages per receive, 1-10 (default 10). */
   batchSize: 'FANOUT_BATCH_SIZE',

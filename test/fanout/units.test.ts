@@ -295,7 +295,8 @@ describe('consumer configuration', () => {
   test('fails fast with plain messages', () => {
     assert.throws(() => readConsumerConfig({ [CONSUMER_ENV.tableName]: 'x' }), /FANOUT_TOPIC_ARN is required/);
     assert.throws(() => readConsumerConfig({ ...base, [CONSUMER_ENV.taskId]: 'bad id!' }), /letters, digits/);
-    assert.throws(() => readConsumerConfig({ ...base, [CONSUMER_ENV.waitTimeS]: '21' }), /from 0 to 20/);
+    assert.throws(() => readConsumerConfig({ ...base, [CONSUMER_ENV.waitTimeS]: '21' }), /from 1 to 20/);
+    assert.throws(() => readConsumerConfig({ ...base, [CONSUMER_ENV.waitTimeS]: '0' }), /FANOUT_WAIT_TIME_S must be an integer from 1 to 20/);
     assert.throws(() => readConsumerConfig({ ...base, [CONSUMER_ENV.createDlqAlarm]: 'yes' }), /"true" or "false"/);
   });
 });
