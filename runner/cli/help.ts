@@ -31,7 +31,7 @@ export const DIFF_HELP_FOOTER = `
 Compares two runs (folders or summary.json files) per tier and target: avg, p50 and p99 latency
 and success rate, with the relative change. A change is marked "~ noise" when its 95% bootstrap
 interval (resampled from the two stored HDR histograms) contains zero; success rates use a
-normal-approximation interval for the difference of two proportions.
+Newcombe interval (from two Wilson score intervals) for the difference of two proportions.
 --html FILE also writes the comparison as charts to FILE (one self-contained page).
 `;
 

@@ -38,7 +38,7 @@ const LATENCY_KEYS: Record<'avgMs' | 'p50Ms' | 'p99Ms', keyof SampleStats> = { a
 
 export const DIFF_METHOD =
   'Latency: relative change (B - A) / A; 95% percentile-bootstrap interval from resampling each run\'s stored HDR histogram ' +
-  '(with replacement, same size). Success rate: difference in points; 95% normal-approximation interval for two proportions. ' +
+  '(with replacement, same size). Success rate: difference in points; 95% Newcombe interval (two Wilson score intervals) for two proportions. ' +
   'A change whose interval contains 0 is within noise.';
 
 export function compareRuns(a: RunSummary, b: RunSummary, options: { resamples: number; seed: number }): DiffReport {
@@ -90,13 +90,26 @@ export function compareResults(ra: TargetTierResult, rb: TargetTierResult, resam
   return { tier: ra.tier, target: ra.target, only: null, metrics };
 }
 
-/** Difference of two proportions with a 95 % normal-approximation (Wald) interval. */
+/** Wilson score interval of one proportion (95 %): sensible at 0 % and 100 %, where Wald's has zero width. */
+export function wilsonInterval(ok: number, n: number, z = 1.96): [number, number] {
+  const p = ok / n;
+  const z2n = (z * z) / n;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n))) / (1 + z2n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
+ * Difference of two proportions (B - A) with Newcombe's hybrid score interval (95 %), built from the
+ * two Wilson intervals: 10 failures in 10,000 against none gets an interval of real width.
+ */
 export function successRateChange(okA: number, nA: number, okB: number, nB: number): MetricChange {
   if (nA === 0 || nB === 0) return { ...EMPTY, a: nA ? okA / nA : null, b: nB ? okB / nB : null };
   const pa = okA / nA;
   const pb = okB / nB;
-  const se = Math.sqrt((pa * (1 - pa)) / nA + (pb * (1 - pb)) / nB);
+  const [la, ua] = wilsonInterval(okA, nA);
+  const [lb, ub] = wilsonInterval(okB, nB);
   const d = pb - pa;
-  const interval: [number, number] = [d - 1.96 * se, d + 1.96 * se];
+  const interval: [number, number] = [d - Math.hypot(pb - lb, ua - pa), d + Math.hypot(ub - pb, pa - la)];
   return { a: pa, b: pb, change: d, interval, withinNoise: interval[0] <= 0 && interval[1] >= 0 };
 }

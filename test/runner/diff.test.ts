@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeHistogram, encodeHistogram, newLatencyHistogram } from '../../runner/engine/histogram.ts';
 import { bootstrapStats, empiricalFromHistogram, interval95, percentileFromCounts, uniformSource } from '../../runner/diff/bootstrap.ts';
-import { compareRuns, successRateChange } from '../../runner/diff/compare.ts';
+import { compareRuns, successRateChange, wilsonInterval } from '../../runner/diff/compare.ts';
 import { DIFF_FORMATTERS } from '../../runner/diff/format.ts';
 import { loadRunSummary } from '../../runner/diff/load.ts';
 import { SCHEMA_VERSION, type RunSummary, type TargetTierResult } from '../../runner/results/schema.ts';
@@ -115,8 +115,23 @@ describe('compareRuns', () => {
 });
 
 describe('success rate change', () => {
-  it('equal perfect rates: zero change, within noise', () => {
-    assert.deepEqual(successRateChange(100, 100, 100, 100), { a: 1, b: 1, change: 0, interval: [0, 0], withinNoise: true });
+  it('equal perfect rates: zero change, within noise, and an interval of real width', () => {
+    const c = successRateChange(100, 100, 100, 100);
+    assert.deepEqual([c.a, c.b, c.change, c.withinNoise], [1, 1, 0, true]);
+    // Wilson's lower bound for 100/100 is 1/(1 + 1.96²/100) = 0.963...: the interval is about ±3.7 points.
+    assert.ok(Math.abs(c.interval![0] + (1 - 1 / (1 + 1.96 ** 2 / 100))) < 1e-12, String(c.interval));
+    assert.ok(Math.abs(c.interval![1] - (1 - 1 / (1 + 1.96 ** 2 / 100))) < 1e-12, String(c.interval));
+  });
+  it('wilsonInterval matches a textbook value and stays inside [0, 1]', () => {
+    const [lo, hi] = wilsonInterval(81, 263);
+    assert.ok(Math.abs(lo - 0.2553) < 5e-4 && Math.abs(hi - 0.3662) < 5e-4, `${lo} ${hi}`);
+    assert.deepEqual(wilsonInterval(0, 10).map((x) => x >= 0 && x <= 1), [true, true]);
+    assert.equal(wilsonInterval(0, 10)[0], 0);
+  });
+  it('10 failures in 10,000 against none: beyond noise, with a non-zero interval', () => {
+    const c = successRateChange(10_000, 10_000, 9_990, 10_000);
+    assert.equal(c.withinNoise, false);
+    assert.ok(c.interval![1] < 0 && c.interval![1] - c.interval![0] > 0.001, String(c.interval));
   });
   it('99 % vs 100 % of 10,000: a real drop', () => {
     const c = successRateChange(10_000, 10_000, 9_900, 10_000);
@@ -125,8 +140,8 @@ describe('success rate change', () => {
   });
   it('1 failure in 100 vs none: within noise', () => {
     const c = successRateChange(100, 100, 99, 100);
-    assert.ok(Math.abs(c.interval![0] - (-0.01 - 1.96 * Math.sqrt(0.99 * 0.01 / 100))) < 1e-12);
     assert.equal(c.withinNoise, true);
+    assert.ok(c.interval![0] < -0.04 && c.interval![1] > 0.02, String(c.interval));
   });
 });
 
