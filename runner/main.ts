@@ -6,6 +6,9 @@ import { loadRunSummary } from './diff/load.ts';
 import { writeDiffReport, writeHistoryReport, writeRunReport } from './report/write.ts';
 import { createProgress } from './progress.ts';
 import { runHttpScenario } from './run.ts';
+import { checkParity, formatParityReport } from './parity.ts';
+import { openStage } from './stages.ts';
+import { targetUrls } from '../lib/stage/outputs.ts';
 import { formatFanoutResult, runFanoutScenario } from './fanout/run-fanout.ts';
 import type { FanoutScenario } from './fanout/scenarios.ts';
 import type { ScenarioKind } from './scenarios.ts';
@@ -101,6 +104,21 @@ async function execute(command: CliCommand): Promise<number> {
     }
     case 'stage':
       return runStage();
+    case 'parity': {
+      const stage = await openStage({
+        stage: command.stage,
+        targets: command.targets,
+        log: (line) => process.stderr.write(`${line}\n`),
+        ...(command.outputsFile ? { outputsFile: command.outputsFile } : {}),
+      });
+      try {
+        const report = await checkParity(targetUrls(stage.outputs), command.targets);
+        process.stdout.write(`${formatParityReport(report, stage.name)}\n`);
+        return report.failures.length === 0 ? EXIT.ok : EXIT.failure;
+      } finally {
+        await stage.stop();
+      }
+    }
     case 'seed':
       return runSeed(command.outputsFile);
   }

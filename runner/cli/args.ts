@@ -50,6 +50,13 @@ export type ReportCommand = { name: 'report'; run: string; history?: undefined }
 export interface StageCommand {
   name: 'stage';
 }
+/** `node runner parity`: do all targets answer every parity case identically? */
+export interface ParityCommand {
+  name: 'parity';
+  stage: StageName;
+  outputsFile?: string;
+  targets: Target[];
+}
 export interface SeedCommand {
   name: 'seed';
   outputsFile: string;
@@ -58,7 +65,7 @@ export interface HelpCommand {
   name: 'help';
   text: string;
 }
-export type CliCommand = RunCommand | DiffCommand | ReportCommand | StageCommand | SeedCommand | HelpCommand;
+export type CliCommand = RunCommand | DiffCommand | ReportCommand | StageCommand | ParityCommand | SeedCommand | HelpCommand;
 
 /** A bad command line; `message` is the one-line reason. */
 export class UsageError extends ConfigError {}
@@ -191,6 +198,22 @@ export function parseCommand(argv: readonly string[]): CliCommand {
     .description('start the local stage, print its outputs as JSON on stdout, keep it up until Ctrl-C')
     .action(() => {
       result = { name: 'stage' };
+    });
+
+  program
+    .command('parity')
+    .description('check that every target answers every parity case (all breeds, edge cases) with the same status and body')
+    .option('-t, --targets <list>', 'comma list of targets', targetList)
+    .addOption(new Option('--stage <stage>', 'where the targets run').choices(['local', 'aws']).default(RUN_DEFAULTS.stage))
+    .option('-o, --outputs <file>', 'with --stage aws: the JSON written by `cdktf output --outputs-file`')
+    .action((opts: Record<string, unknown>) => {
+      const stage = opts['stage'] as StageName;
+      const outputsFile = opts['outputs'] as string | undefined;
+      if (stage === 'aws' && !outputsFile) throw new UsageError('--stage aws needs --outputs FILE (the JSON written by `cdktf output --outputs-file FILE`).');
+      if (stage === 'local' && outputsFile) throw new UsageError('--outputs is only read with --stage aws.');
+      const targets = (opts['targets'] as Target[] | undefined) ?? [...TARGETS];
+      if (targets.length < 2) throw new UsageError('parity compares targets: name at least two.');
+      result = { name: 'parity', stage, targets, ...(outputsFile ? { outputsFile } : {}) };
     });
 
   program

@@ -23,6 +23,7 @@ Examples:
   node runner diff results/local/RUN_A results/local/RUN_B --format md
   node runner report results/local/RUN              report.html in the run folder (written after every run unless --no-report)
   node runner report --history results/local        history.html: p50/p99 per backend and tier across the runs
+  node runner parity --stage aws --outputs outputs.json   all backends answer identically? (before measuring)
   node runner stage                                 keep the local stage up, print its endpoints
   node runner seed --stage aws --outputs outputs.json
 `;

@@ -36,6 +36,15 @@ describe('scenarios', () => {
 });
 
 describe('parseCommand', () => {
+  it('parity: local stage by default, or aws with an outputs file', () => {
+    assert.deepEqual(parseCommand(['parity']), { name: 'parity', stage: 'local', targets: ['direct', 'sfn', 'lambda', 'apprunner'] });
+    assert.deepEqual(parseCommand(['parity', '--stage', 'aws', '--outputs', 'o.json', '--targets', 'sfn,direct']), {
+      name: 'parity',
+      stage: 'aws',
+      outputsFile: 'o.json',
+      targets: ['direct', 'sfn'],
+    });
+  });
   it('fan-out scenarios take --tasks, --iterations and --interval overrides', () => {
     const c = run('--scenario', 'fanout-quick', '--tasks', '4', '--iterations', '10', '--interval', '50');
     assert.equal(c.scenario.kind, 'fanout');
@@ -98,6 +107,8 @@ describe('parseCommand', () => {
     usage(['seed', '--outputs', 'o.json'], /--stage/);
     usage(['seed', '--stage', 'local', '--outputs', 'o.json'], /Allowed choices are aws/);
     usage(['--scenario', 'test1', '--tasks', '5'], /apply to the fan-out scenarios/);
+    usage(['parity', '--stage', 'aws'], /needs --outputs FILE/);
+    usage(['parity', '--targets', 'lambda'], /at least two/);
     usage(['--scenario', 'fanout-quick', '--stage', 'aws', '--outputs', 'o.json'], /local stage only/);
     usage(['--scenario', 'fanout-quick', '--rate', '5'], /--rate applies to the API scenarios/);
     usage(['--scenario', 'fanout-quick', '--tasks', '0'], /--tasks.*integer from 1/);
