@@ -8,6 +8,7 @@ import { createTurkeysTable, startLocalDynamo } from './dynamodb.ts';
 import { loadTurkeysLambda } from './lambda-function.ts';
 import { LOCAL_REGION } from './local-aws.ts';
 import { startServiceProcess } from './service-process.ts';
+import { CleanupStack } from './cleanup-stack.ts';
 
 export interface LocalStage {
   /** The same shape the runner reads from `cdktf output` of the api-backends stack. */
@@ -31,12 +32,8 @@ export interface LocalStageOptions {
  */
 export async function startLocalStage(options: LocalStageOptions = {}): Promise<LocalStage> {
   const log = options.log ?? (() => {});
-  const cleanups: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    const errors: unknown[] = [];
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => errors.push(error));
-    if (errors.length > 0) throw new AggregateError(errors, 'local stage did not stop cleanly');
-  };
+  const cleanups = new CleanupStack('local stage');
+  const { stop } = cleanups;
   try {
     const started = Date.now();
     const built = await buildBundles(API_STAGE_BUNDLES);

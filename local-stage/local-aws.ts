@@ -1,3 +1,5 @@
+import { Agent } from 'node:http';
+
 /**
  * Settings for AWS SDK clients talking to the local stage. Credentials are placeholders: the local
  * servers accept any, and a user's real credentials must never be sent to them (or picked up from a
@@ -8,8 +10,21 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
+/**
+ * API Gateway and Step Functions call DynamoDB with no client-side connection cap; the SDK's default
+ * of 50 sockets would queue the local gateway's integrations under test4/test5 load and charge that
+ * queue to `direct` and `sfn`.
+ */
+const LOCAL_MAX_SOCKETS = 1024;
+
 export function localClientConfig(endpoint: string) {
-  return { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 };
+  return {
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 3,
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: LOCAL_MAX_SOCKETS }) },
+  };
 }
 
 /** The environment a Lambda function or container gets on the local stage: the SDK's standard variables. */

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from '../repo-root.ts';
 
 /**
  * The AppSync API's files, in one place: the stack uploads them unchanged and the local stage executes
  * them. Every resolver is a unit resolver on the state table's DynamoDB data source.
  */
-export const FANOUT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/fanout/', import.meta.url));
+export const FANOUT_TEMPLATES_DIR = repoPath('templates/fanout/');
 export const FANOUT_SCHEMA_FILE = `${FANOUT_TEMPLATES_DIR}schema.graphql`;
 
 export interface ResolverSpec {

@@ -6,6 +6,7 @@ import { fanoutStateCreateTableInput } from '../../lib/fanout/table.ts';
 import { FANOUT_RESOLVERS } from '../../lib/fanout/templates.ts';
 import { fileURLToPath } from 'node:url';
 import { buildBundles } from '../../scripts/build-bundles.ts';
+import { BUNDLE_OUTFILES } from '../../scripts/bundles.ts';
 import { repoPath } from '../bundles.ts';
 import { startChild } from '../child-process.ts';
 import { startLocalDynamo } from '../dynamodb.ts';
@@ -16,9 +17,10 @@ import { LocalEventSourceMapping, type EventSourceMappingOptions } from './event
 import { buildFanoutSchema, readTemplate, startGraphqlServer } from './graphql-server.ts';
 import { startLambdaProcess } from './lambda-process.ts';
 import { LocalStream } from './local-stream.ts';
+import { CleanupStack } from '../cleanup-stack.ts';
 
-export const STREAM_PROCESSOR_BUNDLE = 'dist/handlers/stream-processor/index.mjs';
-export const CONSUMER_BUNDLE = 'dist/fargate-consumer/main.mjs';
+export const STREAM_PROCESSOR_BUNDLE = BUNDLE_OUTFILES.streamProcessor;
+export const CONSUMER_BUNDLE = BUNDLE_OUTFILES.fargateConsumer;
 const MESSAGING_MAIN = fileURLToPath(new URL('./messaging-main.ts', import.meta.url));
 export const FANOUT_TOPIC_NAME = 'fanout-state-changes';
 /** The SDK's Node 20 deprecation notice, printed once per process, would fill the log with 20 copies. */
@@ -63,12 +65,8 @@ export interface FanoutStage {
  */
 export async function startFanoutStage(options: FanoutStageOptions): Promise<FanoutStage> {
   const log = options.log ?? (() => {});
-  const cleanups: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    const errors: unknown[] = [];
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => errors.push(error));
-    if (errors.length > 0) throw new AggregateError(errors, 'fan-out stage did not stop cleanly');
-  };
+  const cleanups = new CleanupStack('fan-out stage');
+  const { stop } = cleanups;
   try {
     if (options.build ?? true) await buildBundles([STREAM_PROCESSOR_BUNDLE, CONSUMER_BUNDLE]);
 
