@@ -20,8 +20,12 @@ export interface ServiceResponse {
   body: string;
 }
 
-/** One AWS service action, given the rendered request body (JSON). */
-export type AwsServiceAction = (requestBody: string) => Promise<ServiceResponse>;
+/**
+ * One AWS service action, given the rendered request body (JSON). `signal` fires when API Gateway
+ * has given up on the call (integration timeout, client gone): on AWS the service would go on with
+ * its own capacity, but locally it shares the machine with the next target, so the work stops.
+ */
+export type AwsServiceAction = (requestBody: string, signal?: AbortSignal) => Promise<ServiceResponse>;
 
 export interface GatewayResponse {
   statusCode: number;
@@ -52,11 +56,11 @@ function parseRequest(requestBody: string): { ok: true; value: Record<string, un
 
 /** `dynamodb:action/Query` through the real SDK client. */
 export function dynamodbQueryAction(client: DynamoDBClient): AwsServiceAction {
-  return async (requestBody) => {
+  return async (requestBody, signal) => {
     const request = parseRequest(requestBody);
     if (!request.ok) return request.response;
     try {
-      const { $metadata: _metadata, ...result } = await client.send(new QueryCommand(request.value as never));
+      const { $metadata: _metadata, ...result } = await client.send(new QueryCommand(request.value as never), signal ? { abortSignal: signal } : {});
       return { statusCode: 200, body: JSON.stringify(result) };
     } catch (error) {
       return errorResponse(error);
@@ -66,7 +70,7 @@ export function dynamodbQueryAction(client: DynamoDBClient): AwsServiceAction {
 
 /** `states:action/StartSyncExecution` against the local Express state machine. */
 export function startSyncExecutionAction(machine: LocalExpressStateMachine): AwsServiceAction {
-  return async (requestBody) => {
+  return async (requestBody, signal) => {
     const request = parseRequest(requestBody);
     if (!request.ok) return request.response;
     const { stateMachineArn, input, name } = request.value;
@@ -77,6 +81,7 @@ export function startSyncExecutionAction(machine: LocalExpressStateMachine): Aws
       const output = await machine.startSyncExecution({
         input: typeof input === 'string' ? input : '{}',
         ...(typeof name === 'string' ? { name } : {}),
+        ...(signal ? { signal } : {}),
       });
       return { statusCode: 200, body: JSON.stringify(output) };
     } catch (error) {
@@ -102,9 +107,9 @@ export class AwsIntegration {
   }
 
   /** `request.body` is the method request body; template failures throw TemplateRenderError. */
-  async invoke(request: TemplateRequest): Promise<GatewayResponse> {
+  async invoke(request: TemplateRequest, signal?: AbortSignal): Promise<GatewayResponse> {
     const integrationRequest = this.#requestTemplate.render(request);
-    const serviceResponse = await this.#action(integrationRequest.body);
+    const serviceResponse = await this.#action(integrationRequest.body, signal);
     const selected = selectIntegrationResponse(this.route.integrationResponses, serviceResponse.statusCode);
     const rendered = this.#responseTemplates.get(selected)!.render({ ...request, body: serviceResponse.body });
     return {

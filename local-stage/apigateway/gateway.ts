@@ -85,13 +85,18 @@ const TIMED_OUT: GatewayResponse = {
 
 class IntegrationTimeoutError extends Error {}
 
-async function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
+/** Runs `work` for at most `ms`; past it, or when the client is gone, `controller` aborts the work. */
+async function withTimeout<T>(ms: number, controller: AbortController, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new IntegrationTimeoutError(`integration timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      const error = new IntegrationTimeoutError(`integration timed out after ${ms} ms`);
+      controller.abort(error);
+      reject(error);
+    }, ms);
   });
   try {
-    return await Promise.race([work(), timeout]);
+    return await Promise.race([work(controller.signal), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -151,7 +156,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     sfn: new AwsIntegration(API_ROUTES.sfn, startSyncExecutionAction(machine)),
   };
 
-  async function handle(req: IncomingMessage): Promise<GatewayResponse> {
+  async function handle(req: IncomingMessage, controller: AbortController): Promise<GatewayResponse> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = ROUTE_PATTERN.exec(url.pathname);
     if (req.method !== 'GET' || !match) return NOT_FOUND;
@@ -185,7 +190,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       identity: { sourceIp: req.socket.remoteAddress ?? host, userAgent: req.headers['user-agent'] ?? null },
     };
     try {
-      return await withTimeout(timeoutMs, async () => {
+      return await withTimeout(timeoutMs, controller, async (signal) => {
         if (routeName === 'lambda') {
           const event = buildProxyEvent({ rawPath: url.pathname, rawHeaders, query: url.searchParams, pathParameters: { [BREED_PATH_PARAMETER]: breed }, body, context, stageVariables });
           const result = await options.lambdaHandler(event, buildLambdaContext(requestId, 'turkeys-api', Date.now() + timeoutMs));
@@ -198,7 +203,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
           querystring: Object.fromEntries(url.searchParams),
           header: Object.fromEntries(rawHeaders),
         };
-        return integrations[routeName].invoke({ params, body, context, stageVariables });
+        return integrations[routeName].invoke({ params, body, context, stageVariables }, signal);
       });
     } catch (error) {
       log({ level: 'error', message: 'local API Gateway request failed', requestId, route: route.resourcePath, error: error instanceof Error ? error.message : String(error) });
@@ -208,7 +213,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   }
 
   const server = createServer((req, res) => {
-    handle(req).then(
+    // A client that hung up (its own timeout) gets no answer; its integration stops too.
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
+    });
+    handle(req, controller).then(
       (response) => send(res, response),
       (error: unknown) => {
         log({ level: 'error', message: 'local API Gateway failed to answer', requestId: '', route: req.url ?? '', error: String(error) });

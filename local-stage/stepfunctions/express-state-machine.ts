@@ -33,10 +33,10 @@ export class UnsupportedTaskResourceError extends KitError {
   }
 }
 
-type SdkAction = (client: DynamoDBClient, parameters: never) => Promise<{ $metadata?: unknown }>;
+type SdkAction = (client: DynamoDBClient, parameters: never, signal?: AbortSignal) => Promise<{ $metadata?: unknown }>;
 const DYNAMODB_ACTIONS: Record<string, SdkAction> = {
-  query: (client, parameters) => client.send(new QueryCommand(parameters)),
-  getItem: (client, parameters) => client.send(new GetItemCommand(parameters)),
+  query: (client, parameters, signal) => client.send(new QueryCommand(parameters), signal ? { abortSignal: signal } : {}),
+  getItem: (client, parameters, signal) => client.send(new GetItemCommand(parameters), signal ? { abortSignal: signal } : {}),
 };
 
 const SDK_RESOURCE = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/;
@@ -102,8 +102,11 @@ export interface LocalExpressStateMachineOptions {
 
 export interface LocalExpressStateMachine {
   readonly arn: string;
-  /** StartSyncExecution: `input` is the execution input as a JSON string. Never throws for a failed execution. */
-  startSyncExecution(request: { input: string; name?: string }): Promise<StartSyncExecutionOutput>;
+  /**
+   * StartSyncExecution: `input` is the execution input as a JSON string. Never throws for a failed
+   * execution; `signal` aborts it (between states), and then the call rejects.
+   */
+  startSyncExecution(request: { input: string; name?: string; signal?: AbortSignal }): Promise<StartSyncExecutionOutput>;
 }
 
 /** Builds the state machine once (validation takes ~300 ms); executions are independent. */
@@ -111,26 +114,34 @@ export function createLocalExpressStateMachine(options: LocalExpressStateMachine
   const definition = options.definition as StateMachineDefinition & { States: Record<string, AslState> };
   const machine = new StateMachine(definition);
   type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
-  const taskResourceLocalHandlers: TaskHandlers = {};
+  const tasks: [string, SdkAction][] = [];
   for (const [stateName, state] of taskStates(definition.States)) {
     const match = SDK_RESOURCE.exec(state.Resource ?? '');
     const action = match?.[1] === 'dynamodb' ? DYNAMODB_ACTIONS[match[2]!] : undefined;
     if (!action) throw new UnsupportedTaskResourceError(stateName, state.Resource ?? '(none)');
-    taskResourceLocalHandlers[stateName] = async (parameters) => {
-      try {
-        const { $metadata: _metadata, ...result } = await action(options.dynamodb, parameters as never);
-        return result as never;
-      } catch (error) {
-        throw new SdkTaskError('DynamoDb', error);
-      }
-    };
+    tasks.push([stateName, action]);
   }
+  /** The Task overrides of one execution: its SDK calls stop when the execution is aborted. */
+  const taskHandlersFor = (signal?: AbortSignal): TaskHandlers =>
+    Object.fromEntries(
+      tasks.map(([stateName, action]) => [
+        stateName,
+        async (parameters: unknown) => {
+          try {
+            const { $metadata: _metadata, ...result } = await action(options.dynamodb, parameters as never, signal);
+            return result as never;
+          } catch (error) {
+            throw new SdkTaskError('DynamoDb', error);
+          }
+        },
+      ]),
+    );
   const arnParts = options.arn.split(':');
   const executionArnPrefix = `${arnParts.slice(0, 5).join(':')}:express:${arnParts[6] ?? 'local'}`;
 
   return {
     arn: options.arn,
-    async startSyncExecution({ input, name = randomUUID() }) {
+    async startSyncExecution({ input, name = randomUUID(), signal }) {
       const startDate = Date.now();
       const base = {
         executionArn: `${executionArnPrefix}:${name}:${randomUUID()}`,
@@ -156,7 +167,9 @@ export function createLocalExpressStateMachine(options: LocalExpressStateMachine
         throw new StartSyncExecutionRequestError('InvalidExecutionInput', `execution input is not JSON: ${String(error)}`);
       }
       try {
-        const result = await machine.run(parsedInput as never, { overrides: { taskResourceLocalHandlers } }).result;
+        const execution = machine.run(parsedInput as never, { overrides: { taskResourceLocalHandlers: taskHandlersFor(signal) } });
+        signal?.addEventListener('abort', () => execution.abort(), { once: true });
+        const result = await execution.result;
         return finish({ status: 'SUCCEEDED', output: JSON.stringify(result), outputDetails: { included: true } });
       } catch (error) {
         if (error instanceof ExecutionTimeoutError) return finish({ status: 'TIMED_OUT', error: 'States.Timeout', cause: error.message });
