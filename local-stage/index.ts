@@ -9,6 +9,7 @@ import { loadTurkeysLambda } from './lambda-function.ts';
 import { LOCAL_REGION } from './local-aws.ts';
 import { startServiceProcess } from './service-process.ts';
 import { CleanupStack } from './cleanup-stack.ts';
+import { throttledErrorLog } from './error-log.ts';
 
 export interface LocalStage {
   /** The same shape the runner reads from `cdktf output` of the api-backends stack. */
@@ -47,8 +48,12 @@ export async function startLocalStage(options: LocalStageOptions = {}): Promise<
     log(`dynalite ${dynamo.endpoint}: table ${tableName} seeded with ${seeded} turkeys`);
 
     const lambdaHandler = await loadTurkeysLambda({ tableName, dynamodbEndpoint: dynamo.endpoint });
-    const gateway = await startLocalGateway({ dynamodb: dynamo.client, tableName, lambdaHandler });
-    cleanups.push(gateway.close);
+    const errors = throttledErrorLog(log);
+    const gateway = await startLocalGateway({ dynamodb: dynamo.client, tableName, lambdaHandler, log: errors.log });
+    cleanups.push(async () => {
+      await gateway.close();
+      errors.flush();
+    });
 
     const service = await startServiceProcess({ tableName, dynamodbEndpoint: dynamo.endpoint, log });
     cleanups.push(() => service.process.stop());
