@@ -62,7 +62,11 @@ describe('FanoutConsumer', () => {
 
   test('a start that fails part way removes the queues and subscription it created, then rethrows', async () => {
     const queues = new Map<unknown, (input: any) => unknown>([
-      [CreateQueueCommand, (input: { QueueName: string }) => ({ QueueUrl: `https://sqs.local/1/${input.QueueName}` })],
+      // Like SQS would be asked to: every queue the task creates is encrypted (SSE-SQS).
+      [CreateQueueCommand, (input: { QueueName: string; Attributes?: Record<string, string> }) => {
+        assert.equal(input.Attributes?.['SqsManagedSseEnabled'], 'true', `${input.QueueName} created without SqsManagedSseEnabled`);
+        return { QueueUrl: `https://sqs.local/1/${input.QueueName}` };
+      }],
       [GetQueueAttributesCommand, (input: { QueueUrl: string }) => ({ Attributes: { QueueArn: `arn:aws:sqs:us-east-1:1:${input.QueueUrl.split('/').at(-1)}` } })],
       [DeleteQueueCommand, () => ({})],
     ]);

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import type { ApiBackendsOutputs } from '../../lib/stage/outputs.ts';
+import { startChild } from '../../local-stage/child-process.ts';
 import { spawnLocalStage } from '../../local-stage/spawn.ts';
 
 function isAlive(pid: number): boolean {
@@ -48,6 +49,32 @@ describe('local stage lifecycle', () => {
     }
     for (const pid of stage.pids) assert.equal(isAlive(pid), false, `pid ${pid} gone after stop`);
     for (const url of endpointsOf(stage.outputs)) assert.equal(await portAccepts(url), false, `${url} closed after stop`);
+  });
+
+  it('stops itself, service process and ports included, when its parent goes away (IPC disconnect)', async () => {
+    // What spawnLocalStage starts, by hand, so the test holds the IPC channel and can drop it.
+    const managed = await startChild(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../local-stage/main.ts', import.meta.url))], {
+      name: 'local-stage',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      isReady: (line) => line['event'] === 'ready',
+      startTimeoutMs: 120_000,
+    });
+    const pids = [managed.child.pid!, ...((managed.ready['pids'] as number[]) ?? [])];
+    const outputs = managed.ready['outputs'] as ApiBackendsOutputs;
+    try {
+      for (const pid of pids) assert.ok(isAlive(pid), `pid ${pid} alive while up`);
+      const exited = new Promise<number | null>((resolve) => managed.child.once('exit', (code) => resolve(code)));
+      managed.child.disconnect();
+      // Bounded: a stage that ignores the disconnect is SIGKILLed by stop() below and fails here.
+      const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000).unref())]);
+      assert.equal(code, 0, 'the stage exits cleanly on its own once the parent is gone');
+      for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} gone after the disconnect`);
+      for (const url of endpointsOf(outputs)) assert.equal(await portAccepts(url), false, `${url} closed after the disconnect`);
+    } finally {
+      await managed.stop(5_000);
+      for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('leaves nothing behind when a test using it fails', async () => {

@@ -59,6 +59,8 @@ export function scanPolicies(stackName: string, stack: TfJson): string[] {
           for (const action of asList(statement['Action'])) {
             if (typeof action !== 'string' || action.includes('*')) problems.push(`${where} statement ${sid} has wildcard action ${JSON.stringify(action)}`);
           }
+          // A role's trust policy names the service that assumes it; the source condition applies to resource policies.
+          problems.push(...openPrincipalProblems(`${where} statement ${sid}`, statement, { trustPolicy: type === 'aws_iam_role' }));
           if (asList(statement['Resource']).includes('*')) {
             const reason = reasons[sid];
             if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
@@ -70,4 +72,23 @@ export function scanPolicies(stackName: string, stack: TfJson): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * A resource policy statement that lets anyone in (`Principal: "*"` or `{ AWS: "*" }`) with no
+ * condition, or (in a resource policy) a service principal with no `aws:SourceArn`/`aws:SourceAccount`
+ * condition (any account's topic could then send).
+ */
+export function openPrincipalProblems(where: string, statement: Record<string, unknown>, options: { trustPolicy?: boolean } = {}): string[] {
+  const principal = statement['Principal'];
+  if (principal === undefined || statement['Effect'] === 'Deny') return [];
+  const condition = (statement['Condition'] ?? {}) as Record<string, Record<string, unknown>>;
+  const conditionKeys = Object.values(condition).flatMap((c) => Object.keys(c ?? {}));
+  const principals = typeof principal === 'string' ? { '*': [principal] } : (principal as Record<string, unknown>);
+  const anyone = Object.entries(principals).some(([kind, value]) => (kind === '*' || kind === 'AWS') && asList(value).includes('*'));
+  if (anyone && conditionKeys.length === 0) return [`${where} lets any principal in without a condition`];
+  if (!options.trustPolicy && 'Service' in principals && !conditionKeys.some((k) => k === 'aws:SourceArn' || k === 'aws:SourceAccount')) {
+    return [`${where} lets a service principal in without an aws:SourceArn condition`];
+  }
+  return [];
 }
