@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { errorBody } from '../lib/http-error-body.ts';
+import { BAD_REQUEST_MESSAGE } from '../lib/turkeys/breed-param.ts';
 import { handleBreedPageRequest, INTERNAL_ERROR_BODY } from '../lib/turkeys/handle-request.ts';
 
 /** The App Runner service: the same GET /turkeys/{breed} as the other backends, plus /health. */
@@ -13,6 +14,8 @@ export function createApp(dynamodb: DynamoDBClient, tableName: string): Express 
     res.json({ status: 'ok' });
   });
 
+  // Express decodes `:breed` with decodeURIComponent (`+` stays `+`; a malformed escape or bytes that are
+  // not UTF-8 are a 400 through onError): the same rule as decodeBreedParam on the API Gateway routes.
   app.get('/turkeys/:breed', async (req, res, next) => {
     try {
       const { status, body } = await handleBreedPageRequest(dynamodb, tableName, req.params.breed);
@@ -33,7 +36,7 @@ export function createApp(dynamodb: DynamoDBClient, tableName: string): Express 
       res.status(500).json(INTERNAL_ERROR_BODY);
       return;
     }
-    res.status(status).json(errorBody('BAD_REQUEST', 'the request could not be parsed'));
+    res.status(status).json(errorBody('BAD_REQUEST', BAD_REQUEST_MESSAGE));
   };
   app.use(onError);
   return app;

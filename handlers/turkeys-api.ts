@@ -9,10 +9,13 @@ const dynamodb = new DynamoDBClient({});
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-/** API Gateway (REST, proxy integration) → GET /turkeys/{breed}. */
+/**
+ * API Gateway (REST, proxy integration) → GET /turkeys/{breed}. `pathParameters.breed` arrives
+ * percent-encoded as the client sent it (docs/aws-fidelity.md); handleBreedPageRequest decodes it.
+ */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   try {
-    const { status, body } = await handleBreedPageRequest(dynamodb, tableName, event.pathParameters?.['breed']);
+    const { status, body } = await handleBreedPageRequest(dynamodb, tableName, event.pathParameters?.['breed'], { percentEncoded: true });
     return { statusCode: status, headers: JSON_HEADERS, body: JSON.stringify(body) };
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', message: 'breed page failed', path: event.path, error: String(error) }));

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { errorBody, type ErrorBody } from '../http-error-body.ts';
-import { InvalidBreedError, parseBreedParam } from './breed-param.ts';
+import { decodeBreedParam, InvalidBreedError, MalformedBreedEncodingError, parseBreedParam } from './breed-param.ts';
 import { fetchBreedPage } from './query.ts';
 import type { BreedPage } from './turkey.ts';
 
@@ -9,21 +9,33 @@ export interface BreedPageResponse {
   body: BreedPage | ErrorBody;
 }
 
+export interface BreedPageRequestOptions {
+  /**
+   * True when `breed` is the path segment as API Gateway hands it on (percent-encoded, Lambda proxy
+   * event): it is decoded with decodeBreedParam first. False (default) when the caller decoded it
+   * (Express's req.params).
+   */
+  percentEncoded?: boolean;
+}
+
 /**
- * GET /turkeys/{breed} for the code backends (Lambda, App Runner): validate, query, transform.
- * Invalid input is a 400 with a JSON error; a DynamoDB failure propagates to the caller, who
- * logs it and answers 500.
+ * GET /turkeys/{breed} for the code backends (Lambda, App Runner): decode, validate, query,
+ * transform. Invalid input is a 400 with a JSON error; a DynamoDB failure propagates to the caller,
+ * who logs it and answers 500. The 64-character limit applies to the decoded breed.
  */
 export async function handleBreedPageRequest(
   client: DynamoDBClient,
   tableName: string,
   rawBreed: string | undefined,
+  options: BreedPageRequestOptions = {},
 ): Promise<BreedPageResponse> {
   let breed: string;
   try {
-    breed = parseBreedParam(rawBreed);
+    breed = parseBreedParam(options.percentEncoded ? decodeBreedParam(rawBreed) : rawBreed);
   } catch (error) {
-    if (error instanceof InvalidBreedError) return { status: error.status, body: errorBody(error.code, error.message) };
+    if (error instanceof InvalidBreedError || error instanceof MalformedBreedEncodingError) {
+      return { status: error.status, body: errorBody(error.code, error.message) };
+    }
     throw error;
   }
   return { status: 200, body: await fetchBreedPage(client, tableName, breed) };

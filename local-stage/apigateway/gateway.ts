@@ -161,10 +161,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const match = ROUTE_PATTERN.exec(url.pathname);
     if (req.method !== 'GET' || !match) return NOT_FOUND;
     const routeName = match[1] as ApiRouteName;
-    let breed: string;
+    // API Gateway hands `{breed}` on as the client sent it, percent-encoded, to the templates
+    // ($input.params) and to the proxy event (pathParameters) alike; templates and handler decode it.
+    const breed = match[2]!;
     try {
-      // API Gateway hands templates and the proxy event the decoded path parameter (`+` stays `+`).
-      breed = decodeURIComponent(match[2]!);
+      // A path that is not valid percent-encoded UTF-8 is reported to get a 400 from API Gateway
+      // before any integration runs (docs/aws-fidelity.md: unverified, probed by parity --stage aws).
+      decodeURIComponent(breed);
     } catch {
       return BAD_PATH;
     }

@@ -23,7 +23,7 @@ export interface ProxyRequest {
   /** Header name/value pairs in the order received, names as sent. */
   rawHeaders: readonly [string, string][];
   query: URLSearchParams;
-  /** URL-decoded path parameters. */
+  /** Path parameters as the client sent them (percent-encoded), as API Gateway hands them on. */
   pathParameters: Record<string, string>;
   body: string;
   context: TemplateContext;

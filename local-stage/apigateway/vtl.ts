@@ -9,7 +9,10 @@ import { JAVA_METHOD_HANDLER } from './java-methods.ts';
  * java-methods.ts); anything not emulated is an error, never silent text.
  */
 
-/** The request parameters a template sees through `$input.params()`. Path values are URL-decoded. */
+/**
+ * The request parameters a template sees through `$input.params()`. Path values are the segment as
+ * the client sent it, percent-encoded (what API Gateway hands on; docs/aws-fidelity.md).
+ */
 export interface TemplateParams {
   path: Record<string, string>;
   querystring: Record<string, string>;
@@ -85,9 +88,52 @@ export function urlEncode(value: string): string {
     .replace(/%20/g, '+');
 }
 
-/** `$util.urlDecode`: java.net.URLDecoder with UTF-8 (`+` is a space). */
+/** java.lang.IllegalArgumentException from java.net.URLDecoder (a template calling it fails). */
+export class UrlDecodeError extends KitError {
+  constructor(message: string, value: string) {
+    super('VTL_URL_DECODE_FAILED', `IllegalArgumentException: URLDecoder: ${message}`, { context: { value: value.slice(0, 200) } });
+  }
+}
+
+/** Java's Integer.parseInt(s, 16) for a two-character `s` (a leading sign is accepted, as in Java). */
+function parseHexPair(pair: string): number {
+  if (!/^[+-]?[0-9A-Fa-f]+$/.test(pair) || pair.length !== 2 || /^[+-]$/.test(pair)) return Number.NaN;
+  return Number.parseInt(pair, 16);
+}
+
+const UTF8 = new TextDecoder('utf-8'); // not fatal: bytes that are not UTF-8 become U+FFFD, as Java's new String(bytes, UTF_8)
+
+/**
+ * `$util.urlDecode`: java.net.URLDecoder.decode(value, "UTF-8"), i.e. application/x-www-form-urlencoded
+ * semantics: `+` is a space, `%XY` runs are UTF-8 bytes (not UTF-8: U+FFFD each), every other character
+ * is kept. A `%` not followed by two hex digits throws IllegalArgumentException ("Illegal hex characters
+ * in escape (%) pattern" / "Incomplete trailing escape (%) pattern"), as the JDK does.
+ */
 export function urlDecode(value: string): string {
-  return decodeURIComponent(value.replace(/\+/g, ' '));
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    const ch = value[i]!;
+    if (ch === '+') {
+      out += ' ';
+      i++;
+    } else if (ch === '%') {
+      const bytes: number[] = [];
+      while (i + 2 < value.length && value[i] === '%') {
+        const v = parseHexPair(value.slice(i + 1, i + 3));
+        if (Number.isNaN(v)) throw new UrlDecodeError(`Illegal hex characters in escape (%) pattern - ${value.slice(i + 1, i + 3)}`, value);
+        if (v < 0) throw new UrlDecodeError('Illegal hex characters in escape (%) pattern - negative value', value);
+        bytes.push(v);
+        i += 3;
+      }
+      if (i < value.length && value[i] === '%') throw new UrlDecodeError('Incomplete trailing escape (%) pattern', value);
+      out += UTF8.decode(Uint8Array.from(bytes));
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
 }
 
 /** `$util`. */

@@ -25,6 +25,8 @@ const CASES = [
   'x'.repeat(65),
   'é'.repeat(300), // overlong, non-ASCII
   'a+b "c" \\ 🦃', // plus stays plus, quotes, backslash, astral
+  '100%41 f%g', // a literal '%' (a '%XY' one too): decoded exactly once
+  'é'.repeat(64), // 384 characters percent-encoded: the limit applies to the decoded breed
 ];
 
 /** DynamoDB orders string sort keys by their UTF-8 bytes. */
@@ -98,13 +100,14 @@ describe('local API Gateway', () => {
     assert.deepEqual(page.turkeys.map((t) => t.name), [...names].sort(byUtf8));
   });
 
-  it('sends the Lambda a REST proxy event: decoded pathParameters, encoded path, request context', async () => {
+  it('sends the Lambda a REST proxy event: pathParameters and path percent-encoded as sent, request context', async () => {
     events.length = 0;
     await get(`${turkeysUrl(gateway.urls.lambda, "Bronzé d'Auvergne")}?x=1&x=2`);
     const event = events[0]!;
     assert.equal(event.resource, '/lambda/turkeys/{breed}');
     assert.equal(event.path, '/lambda/turkeys/Bronz%C3%A9%20d\'Auvergne');
-    assert.deepEqual(event.pathParameters, { breed: "Bronzé d'Auvergne" });
+    assert.deepEqual(event.pathParameters, { breed: "Bronz%C3%A9%20d'Auvergne" });
+    assert.equal(event.requestContext.path, event.path);
     assert.deepEqual(event.multiValueQueryStringParameters, { x: ['1', '2'] });
     assert.deepEqual(event.queryStringParameters, { x: '2' });
     assert.equal(event.httpMethod, 'GET');
@@ -113,6 +116,13 @@ describe('local API Gateway', () => {
     assert.match(event.requestContext.requestId, /^[0-9a-f-]{36}$/);
     assert.equal(event.isBase64Encoded, false);
     assert.ok(event.headers['host']);
+  });
+
+  it("a '+' the client did not encode reaches every route as a literal plus", async () => {
+    for (const target of ['direct', 'sfn', 'lambda'] as const) {
+      const res = await get(`${gateway.urls[target]}/turkeys/a+b%20c`);
+      assert.deepEqual([res.status, (res.body as { breed: string }).breed], [200, 'a+b c'], target);
+    }
   });
 
   it('answers 404 JSON for other paths and methods', async () => {

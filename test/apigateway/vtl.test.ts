@@ -71,6 +71,16 @@ describe('$util', () => {
     assert.equal(render("$util.urlEncode('a b')|$util.urlDecode('a+b%2B')").body, 'a+b|a b+');
   });
 
+  it('urlDecode is java.net.URLDecoder: form semantics, malformed escapes throw, bytes that are not UTF-8 become U+FFFD', () => {
+    assert.equal(urlDecode('a+b%2Bc%20d'), 'a b+c d');
+    assert.equal(urlDecode('%FF%C3%A9'), '\uFFFDé');
+    assert.equal(urlDecode('plain-text_é'), 'plain-text_é');
+    for (const malformed of ['%', '100%', 'a%g', '%E0%A4%A', '%zz1', '%-1']) {
+      assert.throws(() => urlDecode(malformed), /IllegalArgumentException: URLDecoder/, malformed);
+      assert.match(renderError("$util.urlDecode($input.params('breed'))", request({}, malformed)).message, /URLDecoder/, malformed);
+    }
+  });
+
   it('base64Encode/Decode (UTF-8) and parseJson', () => {
     assert.equal(render("$util.base64Encode('Zoë')|$util.base64Decode('Wm/Dqw==')").body, 'Wm/Dqw==|Zoë');
     assert.equal(render(`#set($o = $util.parseJson('{"a":{"b":[1,2,3]}}'))$o.a.b.size()|$o.a.b.get(1)`).body, '3|2');
@@ -162,6 +172,47 @@ describe('the project templates', () => {
     for (const breed of ['Auburn', awkward, 'Ngā Pārae Bronze', 'say "hi" \\ /']) {
       assert.deepEqual(JSON.parse(template.render(request({}, breed)).body), breedPageQuery(tableName, breed));
     }
+  });
+
+  // What API Gateway hands on (percent-encoded, docs/aws-fidelity.md) and what the templates must still get
+  // right if it ever hands on the decoded value: both give the decoded breed.
+  const PATH_BREEDS = ['Auburn', awkward, 'Ngā Pārae Bronze', 'a+b', 'f%g', '100%', 'say "hi" \\ /', 'a/b?c#d&e=f', 'é'.repeat(64), '🦃'];
+  const TEMPLATES_WITH_BREED = [TEMPLATE_FILES.directRequest, TEMPLATE_FILES.directResponse, TEMPLATE_FILES.sfnRequest, TEMPLATE_FILES.sfnResponse, TEMPLATE_FILES.integrationError];
+
+  it('every template reading {breed} decodes it with the same block', () => {
+    const block = (file: string) => /#set\(\$rawBreed = [\s\S]*?\n#end\n/.exec(readTemplate(file))?.[0];
+    const reference = block(TEMPLATE_FILES.directRequest);
+    assert.ok(reference?.includes('$util.urlDecode'), 'direct request decodes with $util.urlDecode');
+    for (const file of TEMPLATES_WITH_BREED) {
+      assert.equal(block(file), reference, file);
+      assert.equal(readTemplate(file).match(/\$input\.params\('breed'\)/g)?.length, 1, `${file} reads the raw parameter once`);
+    }
+  });
+
+  it('request templates decode the percent-encoded {breed} once, and leave an already decoded one alone', () => {
+    const direct = new VtlTemplate(readTemplate(TEMPLATE_FILES.directRequest), 'd');
+    const sfn = new VtlTemplate(readTemplate(TEMPLATE_FILES.sfnRequest), 's');
+    for (const breed of PATH_BREEDS) {
+      for (const [how, raw] of [['encoded', encodeURIComponent(breed)], ['decoded', breed]] as const) {
+        assert.deepEqual(JSON.parse(direct.render(request({}, raw)).body), breedPageQuery(tableName, breed), `direct ${how} ${breed}`);
+        assert.deepEqual(JSON.parse(JSON.parse(sfn.render(request({}, raw)).body).input), { tableName, breed }, `sfn ${how} ${breed}`);
+      }
+    }
+    // A '+' the client left unencoded is a literal plus in a path (urlDecode alone would make it a space).
+    assert.deepEqual(JSON.parse(direct.render(request({}, 'a+b%20c')).body), breedPageQuery(tableName, 'a+b c'));
+  });
+
+  it('the 64-character check runs on the decoded breed: 64 encoded non-ASCII letters (384 characters on the wire) are valid', () => {
+    const longest = encodeURIComponent('é'.repeat(64));
+    const tooLong = encodeURIComponent('é'.repeat(65));
+    for (const file of [TEMPLATE_FILES.directResponse, TEMPLATE_FILES.sfnResponse, TEMPLATE_FILES.integrationError]) {
+      const template = new VtlTemplate(readTemplate(file), file);
+      const body = JSON.stringify({ Items: [], status: 'SUCCEEDED', output: JSON.stringify({ breed: 'é'.repeat(64), count: 0, turkeys: [] }) });
+      assert.notEqual(template.render(request({ body }, longest)).statusOverride, 400, file);
+      assert.equal(template.render(request({ body }, tooLong)).statusOverride, 400, file);
+    }
+    const page = new VtlTemplate(readTemplate(TEMPLATE_FILES.directResponse), 'r').render(request({ body: '{"Items":[]}' }, longest));
+    assert.deepEqual(JSON.parse(page.body), { breed: 'é'.repeat(64), count: 0, turkeys: [] });
   });
 
   it('request templates cut an overlong breed to 65 characters', () => {

@@ -19,7 +19,8 @@ const TABLE = 'turkeys';
 const turkeys = generateTurkeys(1_000, 99);
 const someBreed = turkeys[0]!.breed;
 
-function proxyEvent(breed: string): APIGatewayProxyEvent {
+/** A proxy event as API Gateway sends it: `pathParameters.breed` percent-encoded as the client sent it. */
+function proxyEvent(breed: string, rawParameter = encodeURIComponent(breed)): APIGatewayProxyEvent {
   return {
     resource: '/lambda/turkeys/{breed}',
     path: `/lambda/turkeys/${encodeURIComponent(breed)}`,
@@ -28,7 +29,7 @@ function proxyEvent(breed: string): APIGatewayProxyEvent {
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
-    pathParameters: { breed },
+    pathParameters: { breed: rawParameter },
     stageVariables: null,
     body: null,
     isBase64Encoded: false,
@@ -68,6 +69,21 @@ describe('code backends against local DynamoDB', () => {
     assert.deepEqual(body, (await handleBreedPageRequest(dynamo.client, TABLE, someBreed)).body);
   });
 
+  it('the Lambda bundle decodes pathParameters itself, and is right if API Gateway decoded them already', async () => {
+    const spaced = turkeys.find((t) => /[^A-Za-z]/.test(t.breed))!.breed;
+    const expected = (await handleBreedPageRequest(dynamo.client, TABLE, spaced)).body;
+    assert.ok((expected as { count: number }).count > 0, `the table holds ${spaced}`);
+    for (const raw of [encodeURIComponent(spaced), spaced]) {
+      const result = await handler(proxyEvent(spaced, raw), {} as Context);
+      assert.equal(result.statusCode, 200, raw);
+      assert.deepEqual(JSON.parse(result.body), expected, raw);
+    }
+    // 64 non-ASCII letters are 384 characters encoded: the limit applies to the decoded breed.
+    assert.equal((await handler(proxyEvent('é'.repeat(64)), {} as Context)).statusCode, 200);
+    const notUtf8 = await handler(proxyEvent('x', '%FF'), {} as Context);
+    assert.deepEqual([notUtf8.statusCode, JSON.parse(notUtf8.body).error.code], [400, 'BAD_REQUEST']);
+  });
+
   it('the Lambda bundle answers 400 with a JSON error for an overlong breed', async () => {
     const result = await handler(proxyEvent('x'.repeat(300)), {} as Context);
     assert.equal(result.statusCode, 400);
@@ -79,6 +95,14 @@ describe('code backends against local DynamoDB', () => {
     assert.equal(response.statusCode, 200);
     assert.match(String(response.headers['content-type']), /application\/json/);
     assert.deepEqual(await response.body.json(), (await handleBreedPageRequest(dynamo.client, TABLE, someBreed)).body);
+  });
+
+  it("the service decodes {breed} as the gateway routes do: '+' literal, '%XY' once", async () => {
+    for (const [path, breed] of [['a+b%20c', 'a+b c'], ['100%2541', '100%41'], [encodeURIComponent('é'.repeat(64)), 'é'.repeat(64)]] as const) {
+      const response = await request(`${service.url}/turkeys/${path}`);
+      assert.equal(response.statusCode, 200, path);
+      assert.equal(((await response.body.json()) as { breed: string }).breed, breed, path);
+    }
   });
 
   it('the service answers 400 for malformed percent-encoding and 404 JSON for unknown routes', async () => {
