@@ -1,19 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { breedCounts } from '../lib/turkeys/breed-counts.ts';
 
-/** A ~35 KB JSON body shaped like a breed page (115 turkeys). */
-export function breedPageBody(count = 115): string {
+/** A ~35 KB JSON body shaped like a breed page (`count` turkeys, 115 by default). */
+export function breedPageBody(count = 115, breed = 'Bourbon Red'): string {
   const turkeys = Array.from({ length: count }, (_, i) => ({
     id: `turkey-${String(i).padStart(5, '0')}`,
-    name: `Turkey ${i} of the Bourbon Red flock`,
-    breed: 'Bourbon Red',
+    name: `Turkey ${i} of the ${breed} flock`,
+    breed,
     weightKg: 7 + (i % 13) / 2,
     hatchDate: '2024-04-01',
     farm: `Farm ${i % 40}, Some County`,
     colour: 'chestnut with white tail bars',
     notes: 'A heritage bird raised on pasture, calm temper, good forager, hatched from a breeding flock.',
   }));
-  return JSON.stringify({ breed: 'Bourbon Red', count, turkeys });
+  return JSON.stringify({ breed, count, turkeys });
 }
 
 export interface BodyServer {
@@ -21,17 +22,41 @@ export interface BodyServer {
   close(): Promise<void>;
 }
 
+const BREED_PATH = /\/turkeys\/([^/?]+)/;
+
 /**
- * A plain node:http server answering every request with the same JSON body (or `status`), with a
- * listen backlog large enough for 1,000 simultaneous connections.
+ * A plain node:http server with a listen backlog large enough for 1,000 simultaneous connections.
+ * With `body` it answers every request with that body (and `status`); without, it answers
+ * `GET .../turkeys/{breed}` with a page of that breed holding as many turkeys as the seeded data set
+ * has (so the runner's body check passes; ~35 KB each), and any other path with the Bourbon Red page.
  */
 export async function startBodyServer(options: { body?: string; status?: number; delayMs?: number; port?: number } = {}): Promise<BodyServer> {
-  const body = Buffer.from(options.body ?? breedPageBody());
+  const fixed = options.body !== undefined ? Buffer.from(options.body) : null;
+  const counts = breedCounts();
+  const pages = new Map<string, Buffer>();
+  const page = (url: string | undefined): Buffer => {
+    if (fixed) return fixed;
+    const m = BREED_PATH.exec(url ?? '');
+    let breed = 'Bourbon Red';
+    if (m) {
+      try {
+        breed = decodeURIComponent(m[1]!);
+      } catch {
+        // a malformed escape: answer the default page
+      }
+    }
+    let body = pages.get(breed);
+    if (!body) {
+      body = Buffer.from(breedPageBody(counts.get(breed) ?? 0, breed));
+      pages.set(breed, body);
+    }
+    return body;
+  };
   const status = options.status ?? 200;
-  const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
-  const server = http.createServer((_req, res) => {
+  const server = http.createServer((req, res) => {
+    const body = page(req.url);
     const answer = () => {
-      res.writeHead(status, headers);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(body.length) });
       res.end(body);
     };
     if (options.delayMs) setTimeout(answer, options.delayMs);
@@ -50,10 +75,11 @@ export async function startBodyServer(options: { body?: string; status?: number;
   };
 }
 
-// Run as its own process: `node --import tsx bench/body-server.ts` prints `{"url": ...}` on stdout.
+// Run as its own process: `node --import tsx bench/body-server.ts [delayMs]` prints `{"url": ...}` on stdout.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const server = await startBodyServer();
-  process.stdout.write(`${JSON.stringify({ url: server.url, bytes: Buffer.byteLength(breedPageBody()) })}\n`);
+  const delayMs = Number(process.argv[2] ?? 0);
+  const server = await startBodyServer(delayMs > 0 ? { delayMs } : {});
+  process.stdout.write(`${JSON.stringify({ url: server.url, bytes: Buffer.byteLength(breedPageBody()), delayMs })}\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -32,6 +32,7 @@ const SCENARIO_RUNNERS: Record<ScenarioKind, (command: RunCommand, signal: Abort
         timeoutMs: command.timeoutMs,
         seed: command.seed,
         resultsDir: command.resultsDir,
+        workers: command.workers,
       },
       {
         stdout: (text) => process.stdout.write(`${text}\n`),
@@ -42,7 +43,15 @@ const SCENARIO_RUNNERS: Record<ScenarioKind, (command: RunCommand, signal: Abort
     );
     process.stderr.write(`${summary.complete ? 'run complete' : 'run interrupted; finished tiers kept'}: ${dir}\n`);
     if (command.report) process.stderr.write(`report: ${await writeRunReport(dir)}\n`);
-    return summary.complete ? EXIT.ok : EXIT.interrupted;
+    const bound = summary.results.filter((r) => r.client?.clientBound);
+    if (bound.length > 0) {
+      process.stderr.write(
+        `${command.strict ? 'error' : 'warning'}: the load generator was the limit (client-bound) in ${bound.map((r) => `${r.tier} ${r.target}`).join(', ')}; ` +
+          `their latencies are inflated. Use more --workers, a bigger machine, or --load-from lambda.\n`,
+      );
+    }
+    if (!summary.complete) return EXIT.interrupted;
+    return command.strict && bound.length > 0 ? EXIT.failure : EXIT.ok;
   },
   fanout: async (command, signal) => {
     const result = await runFanoutScenario({

@@ -1,5 +1,5 @@
 import ora, { type Ora } from 'ora';
-import type { Tally } from './engine/tally.ts';
+import type { LiveCounts } from './engine/load.ts';
 
 export interface ProgressStream {
   write(chunk: string): boolean;
@@ -13,7 +13,7 @@ export interface ProgressStream {
  */
 export interface Progress {
   start(label: string, total: number): void;
-  watch(tally: Tally): void;
+  watch(live: LiveCounts): void;
   finish(line: string, ok: boolean): void;
 }
 
@@ -23,7 +23,7 @@ export function createProgress(stream: ProgressStream = process.stderr, plainInt
   let timer: NodeJS.Timeout | null = null;
   let label = '';
   let total = 0;
-  let tally: Tally | null = null;
+  let tally: LiveCounts | null = null;
   let lastCount = 0;
   let lastTime = 0;
 
@@ -33,7 +33,7 @@ export function createProgress(stream: ProgressStream = process.stderr, plainInt
     const rate = now > lastTime ? ((tally.completed - lastCount) * 1000) / (now - lastTime) : 0;
     lastCount = tally.completed;
     lastTime = now;
-    return `${label}: ${tally.completed}/${total} requests, ${rate.toFixed(0)} req/s now, ${tally.completed - tally.ok - tally.errorCount} non-2xx, ${tally.errorCount} errors`;
+    return `${label}: ${tally.completed}/${total} requests, ${rate.toFixed(0)} req/s now, ${tally.completed - tally.ok - tally.badBody - tally.errorCount} non-2xx, ${tally.badBody} bad body, ${tally.errorCount} errors`;
   };
   const stopTimer = () => {
     if (timer) clearInterval(timer);

@@ -3,7 +3,9 @@ import { KitError } from '../lib/errors.ts';
 import { targetUrls } from '../lib/stage/outputs.ts';
 import { turkeysUrl, type Target } from '../lib/stage/targets.ts';
 import { BREEDS } from '../lib/turkeys/breeds.ts';
-import { runLoad } from './engine/load.ts';
+import { defaultWorkers, runLoad } from './engine/load.ts';
+import { breedPageCheck, DEFAULT_FULL_PARSE_EVERY } from './engine/response-check.ts';
+import { breedCounts } from '../lib/turkeys/breed-counts.ts';
 import { classifyError } from './engine/tally.ts';
 import type { Progress } from './progress.ts';
 import { breedOrder, REQUEST_ORDER_DESCRIPTION, requestPlan } from './request-order.ts';
@@ -27,6 +29,8 @@ export interface HttpRunOptions {
   timeoutMs: number;
   seed: number;
   resultsDir: string;
+  /** Worker threads of the load engine (`auto`: defaultWorkers per tier). Default `auto`. */
+  workers?: 'auto' | number;
 }
 
 export interface HttpRunIo {
@@ -79,6 +83,7 @@ export async function runHttpScenario(options: HttpRunOptions, io: HttpRunIo): P
         timeoutMs: options.timeoutMs,
         seed: options.seed,
         requestOrder: REQUEST_ORDER_DESCRIPTION,
+        workers: options.workers ?? 'auto',
       },
       provenance: collectProvenance(),
       backend: { region: stage.outputs.region, tableName: stage.outputs.tableName, config: stage.outputs.config ?? null },
@@ -95,11 +100,14 @@ export async function runHttpScenario(options: HttpRunOptions, io: HttpRunIo): P
         const plan = requestPlan(urls[target], breeds);
         const label = `${tier.name} ${target}`;
         io.progress.start(label, tier.requests);
+        const workers = options.workers === undefined || options.workers === 'auto' ? defaultWorkers(tier.concurrency) : options.workers;
         const load = await runLoad({
           origin: plan.origin,
           paths: plan.paths,
           requests: tier.requests,
           concurrency: tier.concurrency,
+          workers,
+          responseCheck: breedPageCheck(plan.paths, breeds, breedCounts(), DEFAULT_FULL_PARSE_EVERY),
           ...(options.rate !== null ? { rate: options.rate } : {}),
           timeoutMs: options.timeoutMs,
           warmup: options.warmup,
@@ -111,11 +119,20 @@ export async function runHttpScenario(options: HttpRunOptions, io: HttpRunIo): P
           break;
         }
         const result = buildTargetTierResult(
-          { stage: stage.name, scenario: options.scenario, tier: tier.name, target, requests: tier.requests, concurrency: tier.concurrency, rate: options.rate },
+          {
+            stage: stage.name,
+            scenario: options.scenario,
+            tier: tier.name,
+            target,
+            requests: tier.requests,
+            concurrency: tier.concurrency,
+            rate: options.rate,
+            fullParseEvery: DEFAULT_FULL_PARSE_EVERY,
+          },
           load,
         );
         io.progress.finish(
-          `${label}: ${result.ok}/${result.requests} ok, ${result.throughputRps.toFixed(0)} req/s, p99 ${result.latency?.p99Ms ?? '-'} ms${result.failed ? ' (FAILED)' : ''}`,
+          `${label}: ${result.ok}/${result.requests} ok${result.badBody ? `, ${result.badBody} bad body` : ''}, ${result.throughputRps.toFixed(0)} req/s, p99 ${result.latency?.p99Ms ?? '-'} ms${result.failed ? ' (FAILED)' : ''}${result.client?.clientBound ? ' (CLIENT-BOUND)' : ''}`,
           !result.failed,
         );
         tierResults.push(result);

@@ -20,9 +20,9 @@ export function tierTable(results: readonly TargetTierResult[]): string {
   if (!first) return '';
   const mode = first.mode === 'open' ? `open loop at ${first.rate} req/s, ${first.concurrency} connections` : `concurrency ${first.concurrency}`;
   const title = `${first.tier} (stage ${first.stage}${first.stage === 'local' ? ': local figures, not AWS' : ''}): ${first.requests.toLocaleString('en-US')} requests, ${mode}`;
-  const header = ['target', 'ok', 'success', 'fastest ms', 'avg ms', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'req/s', 'status codes', 'client errors'];
+  const header = ['target', 'ok', 'success', 'fastest ms', 'avg ms', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'req/s', 'status codes', 'bad body', 'client errors', 'client'];
   const rows = results.map((r) => [
-    r.failed ? `${r.target} (FAILED)` : r.target,
+    `${r.target}${r.failed ? ' (FAILED)' : ''}${r.client?.clientBound ? ' (CLIENT-BOUND)' : ''}`,
     `${r.ok}/${r.requests}`,
     `${(r.successRate * 100).toFixed(1)}%`,
     fmt(r.latency?.fastestMs),
@@ -34,8 +34,16 @@ export function tierTable(results: readonly TargetTierResult[]): string {
     fmt(r.latency?.maxMs),
     r.throughputRps.toFixed(0),
     Object.entries(r.statusCounts).map(([s, n]) => `${s}:${n}`).join(' ') || '-',
+    r.badBody ? String(r.badBody) : '-',
     CLIENT_ERROR_KINDS.filter((k) => r.clientErrors[k] > 0).map((k) => `${k}:${r.clientErrors[k]}`).join(' ') || '-',
+    r.client ? `${r.client.workers}w${r.client.clientBound ? ' BOUND' : ''}` : '-',
   ]);
   const failures = results.filter((r) => r.failed).map((r) => `  ${r.target} failed: ${r.failureReason}`);
-  return [title, textTable(header, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])), ...failures].join('\n');
+  const bad = results
+    .filter((r) => (r.badBody ?? 0) > 0)
+    .map((r) => `  ${r.target}: ${r.badBody} 2xx responses with a bad body (not counted as ok), e.g. ${r.badBodySamples?.[0]?.path ?? ''}: ${r.badBodySamples?.[0]?.detail ?? ''}`);
+  const bound = results
+    .filter((r) => r.client?.clientBound)
+    .map((r) => `  ${r.target} CLIENT-BOUND (latency inflated by the load generator): ${r.client!.clientBoundReason}`);
+  return [title, textTable(header, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12])), ...failures, ...bad, ...bound].join('\n');
 }

@@ -14,6 +14,9 @@ export const RUN_DEFAULTS = {
   timeoutMs: 30_000,
   seed: 1,
   resultsDir: 'results',
+  /** `auto`: runner/engine/load.ts defaultWorkers (one thread per 100 connections, at most one per CPU). */
+  workers: 'auto' as 'auto' | number,
+  strict: false,
 };
 
 export const DIFF_FORMATS = ['text', 'md', 'json', 'html'] as const;
@@ -32,6 +35,10 @@ export interface RunCommand {
   resultsDir: string;
   /** Write report.html into the run folder at the end (`--no-report` turns it off). */
   report: boolean;
+  /** Worker threads of the load engine, or `auto`. */
+  workers: 'auto' | number;
+  /** Exit non-zero when a tier was client-bound (the load generator was the limit). */
+  strict: boolean;
   /** Fan-out scenarios only: overrides of the preset (runner/fanout/scenarios.ts). */
   fanout: { tasks?: number; iterations?: number; intervalMs?: number };
 }
@@ -82,6 +89,7 @@ const positiveNumber = (max: number) => (raw: string) => {
   if (raw.trim() === '' || !Number.isFinite(value) || value <= 0 || value > max) throw new InvalidArgumentError(`must be a number above 0 and at most ${max}.`);
   return value;
 };
+const workerCount = (raw: string): 'auto' | number => (raw.trim() === 'auto' ? 'auto' : int(1, 64)(raw));
 const targetList = (raw: string): Target[] => {
   const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new InvalidArgumentError(`must name at least one of ${TARGETS.join(', ')}.`);
@@ -115,6 +123,8 @@ export function parseCommand(argv: readonly string[]): CliCommand {
     .option('--seed <n>', 'seed of the request order', int(0, 2 ** 31 - 1), RUN_DEFAULTS.seed)
     .option('--results-dir <dir>', 'where run folders are written', RUN_DEFAULTS.resultsDir)
     .option('--no-report', 'do not write report.html into the run folder at the end')
+    .option('--workers <n|auto>', 'worker threads of the load engine (auto: one per 100 connections, at most one per CPU)', workerCount, RUN_DEFAULTS.workers)
+    .option('--strict', 'exit 1 when a tier was client-bound (the load generator, not the target, was the limit)', RUN_DEFAULTS.strict)
     .option('--tasks <n>', 'fan-out: consumer tasks (overrides the scenario)', int(1, 200))
     .option('--iterations <n>', 'fan-out: mutations to send (overrides the scenario)', int(1, 1_000_000))
     .option('--interval <ms>', 'fan-out: milliseconds between mutations (overrides the scenario)', int(0, 3_600_000))
@@ -159,6 +169,8 @@ export function parseCommand(argv: readonly string[]): CliCommand {
         seed: opts['seed'] as number,
         resultsDir: opts['resultsDir'] as string,
         report: opts['report'] !== false,
+        workers: opts['workers'] as 'auto' | number,
+        strict: opts['strict'] === true,
       };
     });
 

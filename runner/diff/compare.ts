@@ -23,6 +23,13 @@ export interface DiffRow {
   /** Present in only one of the runs. */
   only: 'a' | 'b' | null;
   metrics: Record<DiffMetric, MetricChange>;
+  /**
+   * Why the load generator was the limit in A / B (`client.clientBoundReason`), null when it was
+   * not (or the run predates schema 2): a latency change on such a row measures the client.
+   */
+  clientBound?: { a: string | null; b: string | null };
+  /** 2xx responses with a bad body in A / B (null: not recorded, schema 1). */
+  badBody?: { a: number | null; b: number | null };
 }
 
 export interface DiffReport {
@@ -66,7 +73,12 @@ function onlyRow(r: TargetTierResult, only: 'a' | 'b'): DiffRow {
   const metrics = Object.fromEntries(
     DIFF_METRICS.map((m) => [m, { ...EMPTY, ...(only === 'a' ? { a: v(m) } : { b: v(m) }) }]),
   ) as Record<DiffMetric, MetricChange>;
-  return { tier: r.tier, target: r.target, only, metrics };
+  return { tier: r.tier, target: r.target, only, metrics, ...rowNotes(only === 'a' ? r : undefined, only === 'b' ? r : undefined) };
+}
+
+function rowNotes(ra: TargetTierResult | undefined, rb: TargetTierResult | undefined): Pick<DiffRow, 'clientBound' | 'badBody'> {
+  const bound = (r?: TargetTierResult) => (r?.client?.clientBound ? (r.client.clientBoundReason ?? 'client-bound') : null);
+  return { clientBound: { a: bound(ra), b: bound(rb) }, badBody: { a: ra?.badBody ?? null, b: rb?.badBody ?? null } };
 }
 
 export function compareResults(ra: TargetTierResult, rb: TargetTierResult, resamples: number, uniform: () => number): DiffRow {
@@ -87,7 +99,7 @@ export function compareResults(ra: TargetTierResult, rb: TargetTierResult, resam
     const interval = interval95(changes);
     metrics[m] = { a, b, change: (b - a) / a, interval, withinNoise: interval[0] <= 0 && interval[1] >= 0 };
   }
-  return { tier: ra.tier, target: ra.target, only: null, metrics };
+  return { tier: ra.tier, target: ra.target, only: null, metrics, ...rowNotes(ra, rb) };
 }
 
 /** Wilson score interval of one proportion (95 %): sensible at 0 % and 100 %, where Wald's has zero width. */

@@ -15,10 +15,20 @@ function change(m: DiffMetric, c: MetricChange): string {
   return c.withinNoise ? `${text} ~ noise` : text;
 }
 
+/** `client-bound in A`, `bad body in B: 12`, ... (empty when nothing to say). */
+function notes(r: DiffReport['rows'][number]): string {
+  const out: string[] = [];
+  const bound = [r.clientBound?.a ? 'A' : '', r.clientBound?.b ? 'B' : ''].filter(Boolean);
+  if (bound.length > 0) out.push(`client-bound in ${bound.join('+')}`);
+  if (r.badBody?.a) out.push(`bad body in A: ${r.badBody.a}`);
+  if (r.badBody?.b) out.push(`bad body in B: ${r.badBody.b}`);
+  return out.join(', ');
+}
+
 function rows(report: DiffReport): string[][] {
   return report.rows.map((r) => [
     r.tier,
-    r.only ? `${r.target} (only in ${r.only.toUpperCase()})` : r.target,
+    (r.only ? `${r.target} (only in ${r.only.toUpperCase()})` : r.target) + (notes(r) ? ` [${notes(r)}]` : ''),
     ...DIFF_METRICS.flatMap((m) => [`${value(m, r.metrics[m].a)} → ${value(m, r.metrics[m].b)}`, change(m, r.metrics[m])]),
   ]);
 }
@@ -30,9 +40,19 @@ function heading(report: DiffReport): string {
   return `A: ${report.a.stage}/${report.a.runId}${flag(report.a)}\nB: ${report.b.stage}/${report.b.runId}${flag(report.b)}`;
 }
 
+function boundNote(report: DiffReport): string[] {
+  const bound = report.rows.filter((r) => r.clientBound?.a || r.clientBound?.b);
+  if (bound.length === 0) return [];
+  return [
+    '',
+    'client-bound: the load generator, not the target, was the limit; latency changes on these rows measure the client:',
+    ...bound.map((r) => `  ${r.tier} ${r.target}: ${[r.clientBound!.a ? `A: ${r.clientBound!.a}` : '', r.clientBound!.b ? `B: ${r.clientBound!.b}` : ''].filter(Boolean).join('; ')}`),
+  ];
+}
+
 /** Diff output per format, each fed by the same DiffReport (`html`: one self-contained page with charts, runner/report/). */
 export const DIFF_FORMATTERS: Record<DiffFormat, (report: DiffReport) => string> = {
-  text: (report) => [heading(report), '', textTable(HEADER, rows(report)), '', `~ noise: ${report.method}`].join('\n'),
+  text: (report) => [heading(report), '', textTable(HEADER, rows(report)), '', `~ noise: ${report.method}`, ...boundNote(report)].join('\n'),
   md: (report) => {
     const esc = (s: string) => s.replace(/\|/g, '\\|');
     const line = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
@@ -44,6 +64,7 @@ export const DIFF_FORMATTERS: Record<DiffFormat, (report: DiffReport) => string>
       ...rows(report).map(line),
       '',
       `_~ noise_: ${report.method} (${report.resamples} resamples)`,
+      ...boundNote(report),
     ].join('\n');
   },
   json: (report) => JSON.stringify(report, null, 2),

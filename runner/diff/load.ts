@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../lib/errors.ts';
-import { SCHEMA_VERSION, type RunSummary } from '../results/schema.ts';
+import { READABLE_SCHEMA_VERSIONS, type RunSummary } from '../results/schema.ts';
 
 /** A run given as its folder or its summary.json: the folder, the file, and the file's JSON. */
 export async function readRunJson(runPath: string): Promise<{ dir: string; file: string; json: unknown }> {
@@ -28,8 +28,8 @@ export function apiRunSummary(json: unknown, file: string): RunSummary {
   const summary = json as Partial<RunSummary> | { kind: 'fanout' } | null;
   if (summary?.kind === 'fanout') throw new ConfigError(`${file} is a fan-out run; diff compares API load runs (test1..test5).`);
   if (summary?.kind !== 'api-load' || !Array.isArray(summary.results)) throw new ConfigError(`${file} is not a runner summary.json.`);
-  if (summary.schemaVersion !== SCHEMA_VERSION) {
-    throw new ConfigError(`${file} has schemaVersion ${String(summary.schemaVersion)}; this runner reads version ${SCHEMA_VERSION}.`);
+  if (!READABLE_SCHEMA_VERSIONS.includes(summary.schemaVersion as number)) {
+    throw new ConfigError(`${file} has schemaVersion ${String(summary.schemaVersion)}; this runner reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')}.`);
   }
   return summary as RunSummary;
 }

@@ -148,9 +148,11 @@ export function statusChart(tier: Tier, stageNote: string): ChartSpec {
 }
 
 function tierTable(tier: Tier): string {
-  const header = ['backend', 'ok / requests', 'success', 'fastest', 'avg', 'p50', 'p90', 'p99', 'p99.9', 'max', 'req/s', 'status codes', 'no answer'];
+  const header = ['backend', 'ok / requests', 'success', 'fastest', 'avg', 'p50', 'p90', 'p99', 'p99.9', 'max', 'req/s', 'status codes', 'bad body', 'no answer', 'load generator'];
   const rows = tier.rows.map((r, i) => [
-    { html: `<span class="swatch" style="background:${targetColor(r.target, i)}"></span>${escapeHtml(r.target)}${r.failed ? ' <strong class="bad">FAILED</strong>' : ''}` },
+    {
+      html: `<span class="swatch" style="background:${targetColor(r.target, i)}"></span>${escapeHtml(r.target)}${r.failed ? ' <strong class="bad">FAILED</strong>' : ''}${r.client?.clientBound ? ' <strong class="bad">CLIENT-BOUND</strong>' : ''}`,
+    },
     `${r.ok.toLocaleString('en-US')} / ${r.requests.toLocaleString('en-US')}`,
     formatPercent(r.successRate),
     formatMs(r.latency?.fastestMs),
@@ -164,15 +166,33 @@ function tierTable(tier: Tier): string {
     Object.entries(r.statusCounts)
       .map(([c, n]) => `${c}: ${n}`)
       .join(', ') || '–',
+    r.badBody === undefined ? '–' : r.badBody.toLocaleString('en-US'),
     CLIENT_ERROR_KINDS.filter((k) => r.clientErrors[k] > 0)
       .map((k) => `${k}: ${r.clientErrors[k]}`)
       .join(', ') || '–',
+    r.client ? `${r.client.loadFrom}, ${r.client.workers} worker${r.client.workers === 1 ? '' : 's'}${r.client.clientBound ? ', CLIENT-BOUND' : ''}` : '–',
   ]);
   const failures = tier.rows
     .filter((r) => r.failureReason)
     .map((r) => `<li><strong>${escapeHtml(r.target)}</strong>: ${escapeHtml(r.failureReason)}</li>`)
     .join('');
-  return `${htmlTable(header, rows)}<p class="note">Latencies in ms, over every response with an HTTP status (any status); req/s over the tier's wall time.</p>${failures ? `<ul class="failures">${failures}</ul>` : ''}`;
+  const bad = tier.rows
+    .filter((r) => (r.badBody ?? 0) > 0)
+    .map((r) => `<li><strong>${escapeHtml(r.target)}</strong>: ${r.badBody} 2xx responses with a body that is not the expected page (not counted as ok)${r.badBodySamples?.[0] ? `, e.g. ${escapeHtml(r.badBodySamples[0].path)}: ${escapeHtml(r.badBodySamples[0].detail)}` : ''}</li>`)
+    .join('');
+  const bound = tier.rows
+    .filter((r) => r.client?.clientBound)
+    .map((r) => `<li><strong>${escapeHtml(r.target)}</strong> CLIENT-BOUND, latencies inflated by the load generator: ${escapeHtml(r.client!.clientBoundReason ?? '')}</li>`)
+    .join('');
+  const check = tier.rows.find((r) => r.bodyCheck)?.bodyCheck;
+  const checkNote = check
+    ? check.mode === 'all'
+      ? ` Every 2xx body checked (${check.expected}); one in ${check.fullParseEvery} parsed whole.`
+      : check.mode === 'none'
+        ? ' Bodies not checked.'
+        : ' A sample of 2xx bodies checked.'
+    : '';
+  return `${htmlTable(header, rows)}<p class="note">Latencies in ms, over every response with an HTTP status (any status); req/s over the tier's wall time.${checkNote}</p>${failures ? `<ul class="failures">${failures}</ul>` : ''}${bad ? `<ul class="failures">${bad}</ul>` : ''}${bound ? `<ul class="failures">${bound}</ul>` : ''}`;
 }
 
 /** The HTML report of one API load run, from its summary.json. */

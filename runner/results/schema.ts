@@ -1,20 +1,26 @@
 /**
  * The result files of a load run: `<results-dir>/<stage>/<run-id>/summary.json` (this schema) and
  * `summary.csv` (one row per target and tier, see csv.ts). Readers (`node runner diff`, the HTML
- * reports) check `schemaVersion` and refuse versions they do not know.
+ * reports, history) check `schemaVersion` and refuse versions they do not know; they read 1 and 2.
+ * Version 2 added to each row: `badBody` (+ kinds, samples, `bodyCheck`), `latencyAll` +
+ * `histogramAll`, `coldStarts`, `headerSums` and `client`. Those fields are absent in version-1 files.
  *
  * Units: latencies in milliseconds (ms, 3 decimals), throughput in requests per second over the
  * tier's wall time, times as ISO 8601 UTC strings, histogram values in microseconds.
  */
 import type { Target } from '../../lib/stage/targets.ts';
-import type { ClientErrorKind } from '../engine/tally.ts';
+import type { WorkerHealth } from '../engine/health.ts';
+import type { BadBodyKind, BadBodySample, ClientErrorKind } from '../engine/tally.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+/** The versions readers accept (committed runs are version 1). */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export type StageName = 'local' | 'aws';
 
 export interface RunSummary {
-  schemaVersion: typeof SCHEMA_VERSION;
+  /** SCHEMA_VERSION when written by this runner; 1 in older files. */
+  schemaVersion: number;
   /** What produced the file; other kinds (fan-out) use their own schema. */
   kind: 'api-load';
   /** `<yyyymmddThhmmssZ>-<scenario>`; also the folder name. */
@@ -47,6 +53,8 @@ export interface RunSettings {
   seed: number;
   /** How requests are spread: breeds in a seeded order, identical for every target. */
   requestOrder: string;
+  /** Schema 2: `--workers` as given (`auto` or a number); each row's `client.workers` is what ran. */
+  workers?: 'auto' | number;
 }
 
 export interface Provenance {
@@ -100,7 +108,7 @@ export interface TargetTierResult {
   requests: number;
   concurrency: number;
   rate: number | null;
-  /** Responses with a 2xx status. */
+  /** Responses with a 2xx status and (schema 2) a body that passed the check: good answers. */
   ok: number;
   /** ok / requests, 0..1. */
   successRate: number;
@@ -131,4 +139,66 @@ export interface TargetTierResult {
   endedAt: string;
   wallMs: number;
   histogram: StoredHistogram;
+  /** Schema 2: 2xx responses whose body was not the expected page (a failure of its own kind, not in `ok`). */
+  badBody?: number;
+  /** Schema 2: bad bodies by kind (unparseable, wrong_breed, wrong_count, incomplete). */
+  badBodyKinds?: Record<BadBodyKind, number>;
+  /** Schema 2: the first few bad bodies (path and what was wrong). */
+  badBodySamples?: BadBodySample[];
+  /** Schema 2: how bodies were checked (see runner/engine/response-check.ts and docs/runner.md). */
+  bodyCheck?: BodyCheckInfo;
+  /**
+   * Schema 2: latency of EVERY request: responses as in `latency`, and requests without an answer
+   * (timeouts, resets, refused) recorded at the time they were given up. Null when none completed.
+   */
+  latencyAll?: LatencyStats | null;
+  /** Schema 2: the HDR histogram behind `latencyAll` (count = requests that completed either way). */
+  histogramAll?: StoredHistogram;
+  /** Schema 2: `x-sst-cold-start` / `x-sst-instance-id` response headers counted. */
+  coldStarts?: ColdStartInfo;
+  /** Schema 2: every numeric `x-sst-<name>` response header summed, by `<name>` (e.g. `billed-duration-ms`). */
+  headerSums?: Record<string, { sum: number; count: number }>;
+  /** Schema 2: the load generator: where it ran, how many workers, and whether it was the limit. */
+  client?: ClientInfo;
+}
+
+export interface BodyCheckInfo {
+  /**
+   * `all`: every 2xx body checked for breed and count (from its first bytes) and one in
+   * `fullParseEvery` parsed whole; `sampled`: only a sample checked; `none`: not checked.
+   */
+  mode: 'all' | 'sampled' | 'none';
+  /** What the expected page is ("breed and count from the seeded data set, lib/turkeys"). */
+  expected: string;
+  fullParseEvery: number | null;
+  /** 2xx bodies checked, and of them parsed whole. */
+  checked: number;
+  fullyParsed: number;
+}
+
+export interface ColdStartInfo {
+  /** Responses with `x-sst-cold-start: 1` (the first request of an instance). */
+  cold: number;
+  /** Responses with `x-sst-cold-start: 0`. */
+  warm: number;
+  /** Responses without the header (the backend does not send it). */
+  unknown: number;
+  /** Distinct `x-sst-instance-id` values seen. */
+  instances: number;
+  coldLatency: LatencyStats | null;
+  warmLatency: LatencyStats | null;
+}
+
+export interface ClientInfo {
+  /** Worker threads (local) or Lambda load workers that sent the load. */
+  workers: number;
+  /** `local`: this machine; `lambda`: Lambda load workers (then region and memory). */
+  loadFrom: 'local' | 'lambda';
+  region?: string;
+  memoryMb?: number;
+  /** True when the load generator, not the target, was the limit (runner/engine/guard.ts): figures are inflated. */
+  clientBound: boolean;
+  clientBoundReason: string | null;
+  /** Per worker: event-loop utilization and delay, CPU, start lag. */
+  health: WorkerHealth[];
 }

@@ -173,5 +173,20 @@ describe('loadRunSummary', () => {
     await assert.rejects(loadRunSummary(path.join(d, 'fanout.json')), /fanout\.json is a fan-out run; diff compares API load runs/);
     await writeFile(path.join(d, 'v9.json'), JSON.stringify({ ...summary('Y', []), schemaVersion: 9 }));
     await assert.rejects(loadRunSummary(path.join(d, 'v9.json')), /schemaVersion 9/);
+    // Committed runs are version 1; new ones version 2: both are read.
+    for (const version of [1, 2]) {
+      await writeFile(path.join(d, `v${version}.json`), JSON.stringify({ ...summary('Y', []), schemaVersion: version }));
+      assert.equal((await loadRunSummary(path.join(d, `v${version}.json`))).schemaVersion, version);
+    }
+  });
+
+  it('diff marks client-bound rows and bad bodies', async () => {
+    const noHistogram = { histogram: { ...fakeResult().histogram, count: 0 } };
+    const bound = fakeResult({ ...noHistogram, client: { workers: 1, loadFrom: 'local', clientBound: true, clientBoundReason: 'load generator saturated: event loop busy 99 %', health: [] }, badBody: 3 });
+    const report = compareRuns(summary('A', [fakeResult(noHistogram)]), summary('B', [bound]), { resamples: 100, seed: 1 });
+    assert.deepEqual(report.rows[0]!.clientBound, { a: null, b: 'load generator saturated: event loop busy 99 %' });
+    const text = DIFF_FORMATTERS.text(report);
+    assert.match(text, /client-bound in B, bad body in B: 3/);
+    assert.match(text, /B: load generator saturated: event loop busy 99 %/);
   });
 });
