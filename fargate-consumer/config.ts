@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { intEnv, optionalEnv, requireEnv } from '../lib/env.ts';
 import { ConfigError } from '../lib/errors.ts';
-import { CONSUMER_ENV, DEFAULT_METRICS_NAMESPACE, DEFAULT_STATE_ID, TASK_ID_PATTERN } from '../lib/fanout/constants.ts';
+import { hostname } from 'node:os';
+import { CONSUMER_ENV, DEFAULT_METRICS_NAMESPACE, DEFAULT_NAME_PREFIX, DEFAULT_STATE_ID, TASK_ID_PATTERN } from '../lib/fanout/constants.ts';
 
 export interface ConsumerConfig {
   topicArn: string;
@@ -18,6 +19,12 @@ export interface ConsumerConfig {
   createDlqAlarm: boolean;
   metricsNamespace: string;
   alarmTopicArn: string | undefined;
+  /** The stack's namePrefix (queue and alarm names start with `<namePrefix>-fanout-task-`). */
+  namePrefix: string;
+  /** Owner tag value; undefined: resolved at start (ECS task ARN, else `local:<host>:<pid>`). */
+  owner: string | undefined;
+  /** Queue the task sends its receipts to; undefined: none sent (the local stage reads stdout). */
+  receiptsQueueUrl: string | undefined;
   /** Hard deadline for the SIGTERM drain, below Fargate's default 30 s stop timeout. */
   drainTimeoutMs: number;
 }
@@ -46,6 +53,12 @@ export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
     throw new ConfigError(`${CONSUMER_ENV.createDlqAlarm} must be "true" or "false"; got "${alarm}".`);
   }
   const alarmTopicArn = optionalEnv(CONSUMER_ENV.alarmTopicArn, '', env);
+  const namePrefix = optionalEnv(CONSUMER_ENV.namePrefix, DEFAULT_NAME_PREFIX, env);
+  if (!/^[a-z][a-z0-9-]{1,11}$/.test(namePrefix)) {
+    throw new ConfigError(`${CONSUMER_ENV.namePrefix} must be the stack's namePrefix (2 to 12 lower-case letters, digits or dashes); got "${namePrefix}".`);
+  }
+  const owner = optionalEnv(CONSUMER_ENV.owner, '', env);
+  const receiptsQueueUrl = optionalEnv(CONSUMER_ENV.receiptsQueueUrl, '', env);
   return {
     topicArn: requireEnv(CONSUMER_ENV.topicArn, env),
     tableName: requireEnv(CONSUMER_ENV.tableName, env),
@@ -62,6 +75,14 @@ export function readConsumerConfig(env: Env = process.env): ConsumerConfig {
     createDlqAlarm: alarm === 'true',
     metricsNamespace: optionalEnv(CONSUMER_ENV.metricsNamespace, DEFAULT_METRICS_NAMESPACE, env),
     alarmTopicArn: alarmTopicArn === '' ? undefined : alarmTopicArn,
+    namePrefix,
+    owner: owner === '' ? undefined : owner,
+    receiptsQueueUrl: receiptsQueueUrl === '' ? undefined : receiptsQueueUrl,
     drainTimeoutMs: 25_000,
   };
+}
+
+/** The owner tag when none is configured: `local:<host>:<pid>` (on ECS the task ARN is read at start instead). */
+export function localOwner(): string {
+  return `local:${hostname()}:${process.pid}`;
 }

@@ -6,7 +6,9 @@ import { hopDurations, type HopDurations } from '../lib/fanout/hops.ts';
 import { parseReceivedChange, RECEIVE_SYSTEM_ATTRIBUTES } from '../lib/fanout/sqs-message.ts';
 import { applyChange, stateFromStoredItem, type FanoutState } from '../lib/fanout/state.ts';
 import type { ConsumerConfig } from './config.ts';
+import { resolveOwner } from './owner.ts';
 import { deleteTaskQueues, provisionTaskQueues, queueDepth, unsubscribe, type Clients, type TaskQueues } from './queues.ts';
+import { ReceiptSender } from './receipts.ts';
 
 export type Phase = 'starting' | 'ready' | 'stopping' | 'stopped';
 
@@ -16,6 +18,8 @@ const MAX_CONSECUTIVE_POLL_ERRORS = 3;
 export interface Health {
   healthy: boolean;
   reasons: string[];
+  /** Signals that do not make the task unhealthy (a poison message in the DLQ: the alarm's business). */
+  warnings: string[];
 }
 
 /**
@@ -37,15 +41,34 @@ export class FanoutConsumer {
   private readonly abort = new AbortController();
   private pollLoop: Promise<void> | undefined;
   private checkTimer: NodeJS.Timeout | undefined;
+  private readonly receipts: ReceiptSender | undefined;
+  owner: string | undefined;
 
   constructor(
     private readonly config: ConsumerConfig,
     private readonly clients: Clients & { dynamodb: DynamoDBClient },
     private readonly log: (line: string) => void,
-  ) {}
+    resolveOwnerFn: (configured: string | undefined) => Promise<string> = (configured) => resolveOwner(configured),
+  ) {
+    this.resolveOwnerFn = resolveOwnerFn;
+    if (config.receiptsQueueUrl !== undefined) {
+      this.receipts = new ReceiptSender(clients.sqs, config.receiptsQueueUrl, (error) =>
+        this.log(JSON.stringify({ event: 'fanout.receipt-failed', taskId: config.taskId, error: String(error) })),
+      );
+    }
+  }
+
+  private readonly resolveOwnerFn: (configured: string | undefined) => Promise<string>;
+
+  /** One line on stdout (CloudWatch Logs on AWS) and, when configured, on the receipts queue. */
+  private emit(line: string): void {
+    this.log(line);
+    this.receipts?.push(line);
+  }
 
   async start(): Promise<void> {
-    this.queues = await provisionTaskQueues(this.clients, this.config);
+    this.owner = await this.resolveOwnerFn(this.config.owner);
+    this.queues = await provisionTaskQueues(this.clients, this.config, this.owner);
     this.logEvent('fanout.subscribed', { queueUrl: this.queues.queueUrl, subscriptionArn: this.queues.subscriptionArn });
     await this.loadCurrentState();
     await this.checkQueues();
@@ -53,7 +76,7 @@ export class FanoutConsumer {
     this.checkTimer.unref();
     this.pollLoop = this.poll();
     this.phase = 'ready';
-    this.logEvent('fanout.ready', { version: this.state?.version ?? null });
+    this.logEvent('fanout.ready', { version: this.state?.version ?? null, owner: this.owner, dlqName: this.queues.dlqName });
   }
 
   private async loadCurrentState(): Promise<void> {
@@ -69,7 +92,9 @@ export class FanoutConsumer {
     try {
       const [own, dlq] = await Promise.all([queueDepth(this.clients.sqs, this.queues.queueUrl), queueDepth(this.clients.sqs, this.queues.dlqUrl)]);
       this.backlog = own.visible;
-      this.dlqDepth = dlq.visible + dlq.inFlight;
+      const depth = dlq.visible + dlq.inFlight;
+      if (depth !== this.dlqDepth) this.logEvent('fanout.dlq', { dlqDepth: depth, dlqName: this.queues.dlqName });
+      this.dlqDepth = depth;
     } catch (error) {
       this.logEvent('fanout.check-failed', { error: String(error) });
     }
@@ -139,7 +164,7 @@ export class FanoutConsumer {
           this.hopSums[hop].max = Math.max(this.hopSums[hop].max, hops[hop]);
         }
         this.lastDelivery = record;
-        this.log(deliveryEmfLine(this.config.metricsNamespace, record));
+        this.emit(deliveryEmfLine(this.config.metricsNamespace, record));
         handled.push(message);
       } catch (error) {
         this.counters.failed += 1;
@@ -156,13 +181,19 @@ export class FanoutConsumer {
     for (const failure of result.Failed ?? []) this.logEvent('fanout.delete-failed', { id: failure.Id, code: failure.Code });
   }
 
+  /**
+   * The container health check's answer. A message in the DLQ does NOT make the task unhealthy: ECS
+   * stops a task whose essential container fails its health check, and the stop would delete the queue
+   * that holds the evidence; the DLQ signal goes to the CloudWatch alarm and the run's files instead.
+   */
   health(): Health {
     const reasons: string[] = [];
+    const warnings: string[] = [];
     if (this.phase !== 'ready') reasons.push(`phase is ${this.phase}`);
-    if (this.dlqDepth > 0) reasons.push(`${this.dlqDepth} message(s) in the DLQ`);
+    if (this.dlqDepth > 0) warnings.push(`${this.dlqDepth} message(s) in the DLQ ${this.queues?.dlqName ?? ''} (see its CloudWatch alarm)`);
     if (this.backlog > this.config.maxBacklog) reasons.push(`backlog ${this.backlog} exceeds ${this.config.maxBacklog}`);
     if (this.consecutivePollErrors >= MAX_CONSECUTIVE_POLL_ERRORS) reasons.push(`${this.consecutivePollErrors} receive calls failed in a row`);
-    return { healthy: reasons.length === 0, reasons };
+    return { healthy: reasons.length === 0, reasons, warnings };
   }
 
   metrics(): Record<string, unknown> {
@@ -190,16 +221,21 @@ export class FanoutConsumer {
   async stop(): Promise<void> {
     if (this.phase === 'stopping' || this.phase === 'stopped') return;
     this.phase = 'stopping';
+    this.logEvent('fanout.stopping', { version: this.state?.version ?? null });
     if (this.checkTimer) clearInterval(this.checkTimer);
     if (this.queues !== undefined) await unsubscribe(this.clients, this.queues);
     this.abort.abort();
     await this.pollLoop;
-    if (this.queues !== undefined) await deleteTaskQueues(this.clients, this.queues);
+    let kept = { dlqKept: false, dlqDepth: 0 };
+    if (this.queues !== undefined) kept = await deleteTaskQueues(this.clients, this.queues);
+    if (kept.dlqKept) this.logEvent('fanout.dlq-kept', { dlqName: this.queues?.dlqName, dlqUrl: this.queues?.dlqUrl, dlqDepth: kept.dlqDepth, alarmName: this.queues?.alarmName ?? null });
     this.phase = 'stopped';
-    this.logEvent('fanout.stopped', { counters: this.counters, version: this.state?.version ?? null });
+    this.logEvent('fanout.stopped', { counters: this.counters, version: this.state?.version ?? null, dlqKept: kept.dlqKept });
+    const unsent = (await this.receipts?.close(5000)) ?? 0;
+    if (unsent > 0) this.log(JSON.stringify({ event: 'fanout.receipts-unsent', taskId: this.config.taskId, lines: unsent }));
   }
 
   private logEvent(event: string, fields: Record<string, unknown>): void {
-    this.log(JSON.stringify({ event, taskId: this.config.taskId, time: new Date().toISOString(), ...fields }));
+    this.emit(JSON.stringify({ event, taskId: this.config.taskId, time: new Date().toISOString(), at: Date.now(), ...fields }));
   }
 }

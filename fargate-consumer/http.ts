@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FanoutConsumer } from './consumer.ts';
 
-/** GET /health (200 healthy, 503 otherwise, with reasons) and GET /metrics (JSON). */
+/** GET /health (200 healthy, 503 otherwise, with reasons; DLQ depth as a warning only) and GET /metrics (JSON). */
 export function startHealthServer(consumer: FanoutConsumer, port: number): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown): void => {
@@ -13,7 +13,7 @@ export function startHealthServer(consumer: FanoutConsumer, port: number): Promi
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') {
       const health = consumer.health();
-      return send(health.healthy ? 200 : 503, { status: health.healthy ? 'healthy' : 'unhealthy', ...health, version: consumer.state?.version ?? null });
+      return send(health.healthy ? 200 : 503, { status: health.healthy ? 'healthy' : 'unhealthy', ...health, dlqDepth: consumer.dlqDepth, version: consumer.state?.version ?? null });
     }
     if (path === '/metrics') return send(200, consumer.metrics());
     return send(404, { error: { code: 'NOT_FOUND', message: 'Try /health or /metrics.' } });

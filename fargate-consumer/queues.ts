@@ -1,7 +1,7 @@
 import { DeleteAlarmsCommand, PutMetricAlarmCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { CONSUMER_ALARM_PREFIX, consumerQueueNames } from '../lib/fanout/constants.ts';
+import { consumerQueueNames, OWNER_TAGS } from '../lib/fanout/constants.ts';
 import type { ConsumerConfig } from './config.ts';
 
 /** Server-side encryption with SQS-managed keys, set explicitly rather than relying on the account default. */
@@ -50,10 +50,10 @@ function snsSendPolicy(queueArnValue: string, topicArn: string): string {
  * DLQ alarm. If a step fails, what the earlier steps created is removed before the error is rethrown, so
  * a task that fails to start (and is restarted by ECS, again and again) leaves no queues behind.
  */
-export async function provisionTaskQueues(clients: Clients, config: ConsumerConfig): Promise<TaskQueues> {
+export async function provisionTaskQueues(clients: Clients, config: ConsumerConfig, owner: string): Promise<TaskQueues> {
   const undo: (() => Promise<unknown>)[] = [];
   try {
-    return await createTaskQueues(clients, config, undo);
+    return await createTaskQueues(clients, config, owner, undo);
   } catch (error) {
     const undoErrors: unknown[] = [];
     for (const step of undo.reverse()) {
@@ -68,20 +68,33 @@ export async function provisionTaskQueues(clients: Clients, config: ConsumerConf
   }
 }
 
-async function createTaskQueues(clients: Clients, config: ConsumerConfig, undo: (() => Promise<unknown>)[]): Promise<TaskQueues> {
-  const names = consumerQueueNames(config.taskId);
+/** The tags of every queue and alarm a task creates (see OWNER_TAGS). */
+export function ownerTags(config: Pick<ConsumerConfig, 'namePrefix' | 'taskId'>, owner: string): Record<string, string> {
+  return { [OWNER_TAGS.owner]: owner, [OWNER_TAGS.namePrefix]: config.namePrefix, [OWNER_TAGS.taskId]: config.taskId };
+}
+
+/** A sibling ARN: same partition, region and account as `arn`, another resource name. */
+export function siblingArn(arn: string, resource: string): string {
+  const [, partition, service, region, account] = arn.split(':');
+  if (!partition || !service || !region || !account) throw new Error(`Not an ARN: ${arn}`);
+  return `arn:${partition}:${service}:${region}:${account}:${resource}`;
+}
+
+async function createTaskQueues(clients: Clients, config: ConsumerConfig, owner: string, undo: (() => Promise<unknown>)[]): Promise<TaskQueues> {
+  const names = consumerQueueNames(config.namePrefix, config.taskId);
+  const tags = ownerTags(config, owner);
   const dlq = await clients.sqs.send(
-    new CreateQueueCommand({ QueueName: names.dlq, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600), ...QUEUE_ENCRYPTION } }),
+    new CreateQueueCommand({ QueueName: names.dlq, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600), ...QUEUE_ENCRYPTION }, tags }),
   );
   const dlqUrl = dlq.QueueUrl!;
   undo.push(() => clients.sqs.send(new DeleteQueueCommand({ QueueUrl: dlqUrl })));
   const dlqArn = await queueArn(clients.sqs, dlqUrl);
-  const region = dlqArn.split(':')[3] ?? 'us-east-1';
-  const account = dlqArn.split(':')[4] ?? '000000000000';
-  const ownArn = `arn:aws:sqs:${region}:${account}:${names.queue}`;
+  // The partition (aws, aws-cn, aws-us-gov), region and account come from the ARN SQS gave the DLQ.
+  const ownArn = siblingArn(dlqArn, names.queue);
   const created = await clients.sqs.send(
     new CreateQueueCommand({
       QueueName: names.queue,
+      tags,
       Attributes: {
         VisibilityTimeout: String(config.visibilityTimeoutS),
         ReceiveMessageWaitTimeSeconds: String(config.waitTimeS),
@@ -102,7 +115,7 @@ async function createTaskQueues(clients: Clients, config: ConsumerConfig, undo: 
   undo.push(() => clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn! })));
   let alarmName: string | undefined;
   if (config.createDlqAlarm) {
-    alarmName = `${CONSUMER_ALARM_PREFIX}${config.taskId}`;
+    alarmName = names.alarm;
     await clients.cloudwatch.send(
       new PutMetricAlarmCommand({
         AlarmName: alarmName,
@@ -117,6 +130,7 @@ async function createTaskQueues(clients: Clients, config: ConsumerConfig, undo: 
         ComparisonOperator: 'GreaterThanThreshold',
         TreatMissingData: 'notBreaching',
         AlarmActions: config.alarmTopicArn === undefined ? undefined : [config.alarmTopicArn],
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
       }),
     );
   }
@@ -127,11 +141,20 @@ export async function unsubscribe(clients: Clients, queues: TaskQueues): Promise
   await clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: queues.subscriptionArn }));
 }
 
-/** Deletes the queue, the DLQ and the alarm. A task that is killed (not stopped) leaves them behind. */
-export async function deleteTaskQueues(clients: Clients, queues: TaskQueues): Promise<void> {
+/**
+ * Deletes the queue; then the DLQ and its alarm only if the DLQ is empty. A DLQ holding messages is the
+ * evidence of a change the task could not apply: it stays, with its alarm (in ALARM), until someone
+ * reads it; the orphan reaper (runner/fanout/reaper.ts) removes it once it is empty (SQS drops the
+ * messages after their 14-day retention). A task that is killed (not stopped) leaves everything behind.
+ */
+export async function deleteTaskQueues(clients: Clients, queues: TaskQueues): Promise<{ dlqKept: boolean; dlqDepth: number }> {
   await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: queues.queueUrl }));
+  const depth = await queueDepth(clients.sqs, queues.dlqUrl);
+  const dlqDepth = depth.visible + depth.inFlight;
+  if (dlqDepth > 0) return { dlqKept: true, dlqDepth };
   await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: queues.dlqUrl }));
   if (queues.alarmName !== undefined) await clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [queues.alarmName] }));
+  return { dlqKept: false, dlqDepth: 0 };
 }
 
 /** Messages waiting in a queue (visible + in flight). */

@@ -27,6 +27,12 @@ export interface StackConfig {
   processorKind: 'lambda' | 'pipe';
   /** Receives before a consumer's message moves to its DLQ (the consumer's redrive policy). */
   dlqMaxReceiveCount: number;
+  /** VPC of the fan-out consumers; '' (default): the account's default VPC. */
+  vpcId: string;
+  /** Subnets of the fan-out consumers; [] (default): the VPC's default-for-AZ subnets. */
+  subnetIds: string[];
+  /** Public IPs for the consumer tasks (true: they reach AWS APIs without a NAT gateway). */
+  fargateAssignPublicIp: boolean;
 }
 
 type Source = 'default' | 'cdktf.json context' | 'environment';
@@ -62,6 +68,17 @@ const oneOf =
     typeof raw === 'string' && (values as readonly string[]).includes(raw)
       ? { value: raw as T }
       : { expected: `one of ${values.map((v) => `"${v}"`).join(', ')}` };
+
+const bool: Parser<boolean> = (raw) =>
+  raw === true || raw === 'true' ? { value: true } : raw === false || raw === 'false' ? { value: false } : { expected: 'true or false' };
+
+/** A list of ids from cdktf.json (a JSON array) or the environment (comma-separated); '' / [] is empty. */
+const idList =
+  (re: RegExp, description: string): Parser<string[]> =>
+  (raw) => {
+    const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+    return items !== undefined && items.every((s) => typeof s === 'string' && re.test(s)) ? { value: items as string[] } : { expected: description };
+  };
 
 const pattern =
   (re: RegExp, description: string): Parser<string> =>
@@ -112,6 +129,9 @@ export const SETTINGS: { [K in keyof StackConfig]: Setting<K> } = {
   fargateMemoryMb: { env: 'SST_FARGATE_MEMORY_MB', default: 512, parse: int(512, 30_720) },
   processorKind: { env: 'SST_PROCESSOR_KIND', default: 'lambda', parse: oneOf(['lambda', 'pipe'] as const) },
   dlqMaxReceiveCount: { env: 'SST_DLQ_MAX_RECEIVE_COUNT', default: 3, parse: int(1, 1000) },
+  vpcId: { env: 'SST_VPC_ID', default: '', parse: (raw) => (raw === '' ? { value: '' } : pattern(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as "vpc-0abc12345def67890", or "" for the default VPC')(raw)) },
+  subnetIds: { env: 'SST_SUBNET_IDS', default: [], parse: idList(/^subnet-[0-9a-f]{8,17}$/, 'subnet ids such as "subnet-0abc12345def67890" (a JSON array, or comma-separated in the environment)') },
+  fargateAssignPublicIp: { env: 'SST_FARGATE_ASSIGN_PUBLIC_IP', default: true, parse: bool },
 };
 
 export const DEFAULT_STACK_CONFIG: StackConfig = Object.fromEntries(
@@ -153,6 +173,9 @@ function checkCombinations(config: StackConfig): StackConfig {
       `App Runner does not offer ${config.apprunnerCpu} with ${config.apprunnerMemory}; with ${config.apprunnerCpu} choose apprunnerMemory ${memories.join(' or ')}.`,
     );
   }
+  if (config.subnetIds.length > 0 && config.vpcId === '') {
+    throw new ConfigError('subnetIds are set but vpcId is not; set vpcId to the VPC those subnets are in (the consumers\' security group is created there).');
+  }
   if (config.apprunnerMinSize > config.apprunnerMaxSize) {
     throw new ConfigError(`apprunnerMinSize (${config.apprunnerMinSize}) is larger than apprunnerMaxSize (${config.apprunnerMaxSize}).`);
   }
@@ -179,7 +202,21 @@ export function apiBackendsRecordedConfig(config: StackConfig): ApiBackendsRecor
 
 /** The settings the fanout stack publishes in its `config` output. */
 export function fanoutRecordedConfig(config: StackConfig) {
-  const { region, fargateTaskCount, fargateCpu, fargateMemoryMb, processorKind, lambdaMemoryMb, lambdaArchitecture, lambdaRuntime, dlqMaxReceiveCount, imageTag } =
+  const { region, fargateTaskCount, fargateCpu, fargateMemoryMb, processorKind, lambdaMemoryMb, lambdaArchitecture, lambdaRuntime, dlqMaxReceiveCount, imageTag, vpcId, subnetIds, fargateAssignPublicIp } =
     config;
-  return { region, fargateTaskCount, fargateCpu, fargateMemoryMb, processorKind, lambdaMemoryMb, lambdaArchitecture, lambdaRuntime, dlqMaxReceiveCount, imageTag };
+  return {
+    region,
+    fargateTaskCount,
+    fargateCpu,
+    fargateMemoryMb,
+    processorKind,
+    lambdaMemoryMb,
+    lambdaArchitecture,
+    lambdaRuntime,
+    dlqMaxReceiveCount,
+    imageTag,
+    vpcId: vpcId === '' ? 'default' : vpcId,
+    subnetIds: subnetIds.length === 0 ? 'default-for-az' : subnetIds.join(','),
+    fargateAssignPublicIp,
+  };
 }

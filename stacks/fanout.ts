@@ -3,6 +3,7 @@ import { AppsyncDatasource } from '@cdktf/provider-aws/lib/appsync-datasource/in
 import { AppsyncGraphqlApi } from '@cdktf/provider-aws/lib/appsync-graphql-api/index.js';
 import { AppsyncResolver } from '@cdktf/provider-aws/lib/appsync-resolver/index.js';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
 import { PipesPipe } from '@cdktf/provider-aws/lib/pipes-pipe/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
@@ -11,6 +12,7 @@ import type { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { FANOUT_TABLE_NAME, PROCESSOR_ENV } from '../lib/fanout/constants.ts';
+import { PIPE_INPUT_TEMPLATE } from '../lib/fanout/pipe-template.ts';
 import { fanoutStateCreateTableInput } from '../lib/fanout/table.ts';
 import { FANOUT_RESOLVERS, FANOUT_SCHEMA_FILE } from '../lib/fanout/templates.ts';
 import { BUNDLE_OUTFILES } from '../scripts/bundles.ts';
@@ -28,11 +30,10 @@ export const FANOUT_STACK = 'fanout';
 export const STREAM_PROCESSOR_BUNDLE = BUNDLE_OUTFILES.streamProcessor;
 
 /**
- * The EventBridge Pipe variant cannot set SNS message attributes; it publishes the same JSON body as
- * the Lambda processor (id, version, writtenAt, payload) built from the new image.
+ * The EventBridge Pipe variant cannot set SNS message attributes; its input template (shared with the
+ * local stage, lib/fanout/pipe-template.ts) publishes the stream record's new image as a JSON object.
  */
-export const PIPE_INPUT_TEMPLATE =
-  '{"id":"<$.dynamodb.NewImage.id.S>","version":<$.dynamodb.NewImage.version.N>,"writtenAt":<$.dynamodb.NewImage.writtenAt.N>,"payload":<$.dynamodb.NewImage.payload.S>}';
+export { PIPE_INPUT_TEMPLATE };
 
 /** An embedded file, read from its absolute path and named by its repo-relative one in errors. */
 function embedFile(path: string): string {
@@ -49,6 +50,8 @@ export class FanoutStack extends TerraformStack {
     const prefix = config.namePrefix;
     awsProvider(this, config.region, id);
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
+    // aws, aws-cn or aws-us-gov: every ARN this stack writes itself takes the partition of the region.
+    const partition = new DataAwsPartition(this, 'partition').partition;
 
     const table = tableFromCreateInput(this, 'state-table', fanoutStateCreateTableInput(`${prefix}-${FANOUT_TABLE_NAME}`));
     // SNS encrypts with the AWS managed key; SNS decrypts before delivering to the consumers' queues.
@@ -130,7 +133,7 @@ export class FanoutStack extends TerraformStack {
       });
     }
 
-    const consumers = new ConsumerService(this, 'consumers', { config, account, topicArn: topic.arn, tableName: table.name, tableArn: table.arn });
+    const consumers = new ConsumerService(this, 'consumers', { config, account, partition, topicArn: topic.arn, tableName: table.name, tableArn: table.arn });
 
     const outputs = {
       graphqlUrl: api.uris.lookup('GRAPHQL'),
@@ -139,6 +142,7 @@ export class FanoutStack extends TerraformStack {
       clusterName: consumers.cluster.name,
       serviceName: consumers.service.name,
       processorKind: config.processorKind,
+      namePrefix: prefix,
       region: config.region,
       config: fanoutRecordedConfig(config),
     };

@@ -3,11 +3,34 @@
  * processor, the consumer and the local stage all read them from here.
  */
 
-/** Every consumer queue (and its DLQ) is named `${CONSUMER_QUEUE_PREFIX}<task id>[-dlq]`; IAM scopes by this prefix. */
-export const CONSUMER_QUEUE_PREFIX = 'fanout-task-';
+/**
+ * Every consumer queue (and its DLQ) is named `<namePrefix>-fanout-task-<task id>[-dlq]`, its DLQ alarm
+ * `<namePrefix>-fanout-task-dlq-<task id>`: IAM scopes each copy of the kit to its own names, so two copies
+ * in one account (different `namePrefix`) cannot touch each other's queues.
+ */
+export const CONSUMER_QUEUE_INFIX = 'fanout-task-';
 export const DLQ_SUFFIX = '-dlq';
-/** CloudWatch alarm names created by consumers start with this prefix. */
-export const CONSUMER_ALARM_PREFIX = 'fanout-task-dlq-';
+/** The stack's default `namePrefix`, also the consumer's when FANOUT_NAME_PREFIX is not set. */
+export const DEFAULT_NAME_PREFIX = 'sst';
+
+/** Start of every consumer queue name of one copy of the kit. */
+export function consumerQueuePrefix(namePrefix: string): string {
+  return `${namePrefix}-${CONSUMER_QUEUE_INFIX}`;
+}
+/** Start of every consumer DLQ alarm name of one copy of the kit. */
+export function consumerAlarmPrefix(namePrefix: string): string {
+  return `${namePrefix}-${CONSUMER_QUEUE_INFIX}dlq-`;
+}
+
+/** Tags every consumer queue and alarm carries, so orphans can be found and their owner checked. */
+export const OWNER_TAGS = {
+  /** Who created it: an ECS task ARN on AWS, `local:<host>:<pid>` elsewhere. */
+  owner: 'sst:owner',
+  /** The namePrefix of the copy of the kit. */
+  namePrefix: 'sst:name-prefix',
+  /** The consumer task id. */
+  taskId: 'sst:task-id',
+} as const;
 
 /** The single state record every task mirrors. */
 export const DEFAULT_STATE_ID = 'current';
@@ -55,6 +78,12 @@ export const CONSUMER_ENV = {
   metricsNamespace: 'FANOUT_METRICS_NAMESPACE',
   /** SNS topic the DLQ alarm notifies (optional). */
   alarmTopicArn: 'FANOUT_ALARM_TOPIC_ARN',
+  /** The stack's namePrefix: queue and alarm names start with `<prefix>-fanout-task-` (default `sst`). */
+  namePrefix: 'FANOUT_NAME_PREFIX',
+  /** Owner tag of the task's queues and alarm (default: the ECS task ARN from the task metadata endpoint, else `local:<host>:<pid>`). */
+  owner: 'FANOUT_OWNER',
+  /** SQS queue URL the task sends its receipts to (ready, each delivery, DLQ depth, stopping); unset: none sent. */
+  receiptsQueueUrl: 'FANOUT_RECEIPTS_QUEUE_URL',
 } as const;
 
 export const DEFAULT_METRICS_NAMESPACE = 'ServerlessSpeedTest/Fanout';
@@ -62,9 +91,10 @@ export const DEFAULT_METRICS_NAMESPACE = 'ServerlessSpeedTest/Fanout';
 /** The requirement under test: every task applies every change within this many ms of the write. */
 export const DELIVERY_REQUIREMENT_MS = 2000;
 
-/** Queue and DLQ names of one task. */
-export function consumerQueueNames(taskId: string): { queue: string; dlq: string } {
-  return { queue: `${CONSUMER_QUEUE_PREFIX}${taskId}`, dlq: `${CONSUMER_QUEUE_PREFIX}${taskId}${DLQ_SUFFIX}` };
+/** Queue, DLQ and DLQ alarm names of one task. */
+export function consumerQueueNames(namePrefix: string, taskId: string): { queue: string; dlq: string; alarm: string } {
+  const prefix = consumerQueuePrefix(namePrefix);
+  return { queue: `${prefix}${taskId}`, dlq: `${prefix}${taskId}${DLQ_SUFFIX}`, alarm: `${consumerAlarmPrefix(namePrefix)}${taskId}` };
 }
 
 export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;

@@ -1,6 +1,9 @@
 import type { Message } from '@aws-sdk/client-sqs';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { epochMsAttribute } from './hops.ts';
-import { InvalidStateError, parseState, type FanoutState } from './state.ts';
+import { PIPE_MESSAGE_KIND } from './pipe-template.ts';
+import { InvalidStateError, parseState, stateFromStoredItem, type FanoutState } from './state.ts';
 
 /** What a task reads from one SQS message delivered by SNS (envelope, not raw delivery). */
 export interface ReceivedChange {
@@ -27,7 +30,7 @@ export function parseReceivedChange(message: Message): ReceivedChange {
   } catch (cause) {
     throw new InvalidStateError('Message body is not an SNS envelope with a JSON message.', { messageId, cause: String(cause) });
   }
-  const state = parseState(inner);
+  const state = stateFromMessage(inner);
   const snsTimestamp = typeof envelope.Timestamp === 'string' ? Date.parse(envelope.Timestamp) : Number.NaN;
   const sentTimestamp = epochMsAttribute(message.Attributes, 'SentTimestamp');
   const firstReceiveTimestamp = epochMsAttribute(message.Attributes, 'ApproximateFirstReceiveTimestamp');
@@ -45,4 +48,25 @@ export function parseReceivedChange(message: Message): ReceivedChange {
     firstReceiveTimestamp,
     receiveCount: epochMsAttribute(message.Attributes, 'ApproximateReceiveCount') ?? 1,
   };
+}
+
+/**
+ * The state in an SNS message: the Lambda processor publishes the state itself; the EventBridge Pipe
+ * publishes its input template (`PIPE_INPUT_TEMPLATE`), the stream record's new image in DynamoDB form.
+ */
+export function stateFromMessage(inner: unknown): FanoutState {
+  const value = inner as { kind?: unknown; newImage?: unknown } | null;
+  if (typeof value === 'object' && value !== null && value.kind === PIPE_MESSAGE_KIND) {
+    if (typeof value.newImage !== 'object' || value.newImage === null || Array.isArray(value.newImage)) {
+      throw new InvalidStateError('Pipe message has no "newImage" object.');
+    }
+    let item: Record<string, unknown>;
+    try {
+      item = unmarshall(value.newImage as Record<string, AttributeValue>);
+    } catch (cause) {
+      throw new InvalidStateError('Pipe message "newImage" is not a DynamoDB image.', { cause: String(cause) });
+    }
+    return stateFromStoredItem(item);
+  }
+  return parseState(inner);
 }

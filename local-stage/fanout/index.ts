@@ -17,12 +17,17 @@ import { LocalEventSourceMapping, type EventSourceMappingOptions } from './event
 import { buildFanoutSchema, readTemplate, startGraphqlServer } from './graphql-server.ts';
 import { startLambdaProcess } from './lambda-process.ts';
 import { LocalStream } from './local-stream.ts';
+import { localPipeTarget } from './pipe.ts';
 import { CleanupStack } from '../cleanup-stack.ts';
 
 export const STREAM_PROCESSOR_BUNDLE = BUNDLE_OUTFILES.streamProcessor;
 export const CONSUMER_BUNDLE = BUNDLE_OUTFILES.fargateConsumer;
 const MESSAGING_MAIN = fileURLToPath(new URL('./messaging-main.ts', import.meta.url));
 export const FANOUT_TOPIC_NAME = 'fanout-state-changes';
+/** The namePrefix of the local stage's consumer queues (`local-fanout-task-<id>`). */
+export const LOCAL_NAME_PREFIX = 'local';
+export const PROCESSOR_KINDS = ['lambda', 'pipe'] as const;
+export type ProcessorKind = (typeof PROCESSOR_KINDS)[number];
 /** The SDK's Node 20 deprecation notice, printed once per process, would fill the log with 20 copies. */
 const QUIET_SDK = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
@@ -37,6 +42,8 @@ export interface FanoutStageOptions {
   stopTimeoutMs?: number;
   /** Rebuild the two bundles before starting (default true), so a stale dist/ is never measured. */
   build?: boolean;
+  /** Stream processor: the Lambda bundle (default) or the EventBridge Pipe with the stack's input template. */
+  processor?: ProcessorKind;
 }
 
 export interface FanoutStage {
@@ -44,6 +51,8 @@ export interface FanoutStage {
   tableName: string;
   stateId: string;
   topicArn: string;
+  processor: ProcessorKind;
+  namePrefix: string;
   endpoints: { dynamodb: string; sqs: string; sns: string };
   /** SDK clients pointed at the local services (for tests and the runner). */
   clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient };
@@ -115,14 +124,26 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
     const graphql = await startGraphqlServer(buildFanoutSchema(resolvers));
     cleanups.push(graphql.close);
 
-    const processor = await startLambdaProcess({
-      name: 'stream-processor',
-      bundle: repoPath(STREAM_PROCESSOR_BUNDLE),
-      env: { ...localAwsEnv({ sns: messaging }), ...QUIET_SDK, [PROCESSOR_ENV.topicArn]: topicArn },
-      log,
-    });
-    cleanups.push(processor.stop);
-    const eventSourceMapping = new LocalEventSourceMapping(stream, (event) => processor.invoke(event), { log, ...options.eventSourceMapping });
+    const processorKind = options.processor ?? 'lambda';
+    let invoke: (event: Parameters<ReturnType<typeof localPipeTarget>>[0]) => Promise<unknown>;
+    let processorPids: () => number[] = () => [];
+    let mappingDefaults: EventSourceMappingOptions = {};
+    if (processorKind === 'pipe') {
+      invoke = localPipeTarget({ sns, topicArn, pipeName: 'local-fanout-stream-to-topic', sourceArn: stream.streamArn });
+      // The stack's Pipe: batch size 1, 10 retries.
+      mappingDefaults = { batchSize: 1, maximumRetryAttempts: 10 };
+    } else {
+      const processor = await startLambdaProcess({
+        name: 'stream-processor',
+        bundle: repoPath(STREAM_PROCESSOR_BUNDLE),
+        env: { ...localAwsEnv({ sns: messaging }), ...QUIET_SDK, [PROCESSOR_ENV.topicArn]: topicArn },
+        log,
+      });
+      cleanups.push(processor.stop);
+      invoke = (event) => processor.invoke(event);
+      processorPids = () => [processor.pid];
+    }
+    const eventSourceMapping = new LocalEventSourceMapping(stream, invoke, { log, ...mappingDefaults, ...options.eventSourceMapping });
     eventSourceMapping.start();
     cleanups.push(() => eventSourceMapping.stop());
 
@@ -134,6 +155,7 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
         [CONSUMER_ENV.topicArn]: topicArn,
         [CONSUMER_ENV.tableName]: tableName,
         [CONSUMER_ENV.stateId]: DEFAULT_STATE_ID,
+        [CONSUMER_ENV.namePrefix]: LOCAL_NAME_PREFIX,
         [CONSUMER_ENV.createDlqAlarm]: 'false',
         [CONSUMER_ENV.checkIntervalMs]: '2000',
         ...(options.consumerEnv as Record<string, string> | undefined),
@@ -144,19 +166,21 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
     });
     cleanups.push(() => consumers.stopAll());
     if (options.tasks > 0) await consumers.startTasks(options.tasks);
-    log(`fan-out stage up: ${graphql.url}, ${consumers.running().length} consumer(s)`);
+    log(`fan-out stage up: ${graphql.url}, ${processorKind} processor, ${consumers.running().length} consumer(s)`);
 
     return {
       graphqlUrl: graphql.url,
       tableName,
       stateId: DEFAULT_STATE_ID,
       topicArn,
+      processor: processorKind,
+      namePrefix: LOCAL_NAME_PREFIX,
       endpoints: { dynamodb: dynamo.endpoint, sqs: messaging, sns: messaging },
       clients: { dynamodb: dynamo.client, sqs, sns },
       consumers,
       stream,
       eventSourceMapping,
-      pids: () => [fauxqs.child.pid!, processor.pid, ...consumers.running().map((t) => t.pid)],
+      pids: () => [fauxqs.child.pid!, ...processorPids(), ...consumers.running().map((t) => t.pid)],
       stop,
     };
   } catch (error) {

@@ -40,7 +40,7 @@ export interface RunCommand {
   /** Exit non-zero when a tier was client-bound (the load generator was the limit). */
   strict: boolean;
   /** Fan-out scenarios only: overrides of the preset (runner/fanout/scenarios.ts). */
-  fanout: { tasks?: number; iterations?: number; intervalMs?: number };
+  fanout: { tasks?: number; iterations?: number; intervalMs?: number; processor?: 'lambda' | 'pipe' };
 }
 export interface DiffCommand {
   name: 'diff';
@@ -128,6 +128,7 @@ export function parseCommand(argv: readonly string[]): CliCommand {
     .option('--tasks <n>', 'fan-out: consumer tasks (overrides the scenario)', int(1, 200))
     .option('--iterations <n>', 'fan-out: mutations to send (overrides the scenario)', int(1, 1_000_000))
     .option('--interval <ms>', 'fan-out: milliseconds between mutations (overrides the scenario)', int(0, 3_600_000))
+    .addOption(new Option('--processor <kind>', 'fan-out: stream processor, the Lambda or the EventBridge Pipe (local stage; on AWS the deployed one)').choices(['lambda', 'pipe']))
     .addHelpText('after', RUN_HELP_FOOTER)
     .action((opts: Record<string, unknown>) => {
       const stage = opts['stage'] as StageName;
@@ -144,9 +145,10 @@ export function parseCommand(argv: readonly string[]): CliCommand {
         ...(opts['tasks'] !== undefined ? { tasks: opts['tasks'] as number } : {}),
         ...(opts['iterations'] !== undefined ? { iterations: opts['iterations'] as number } : {}),
         ...(opts['interval'] !== undefined ? { intervalMs: opts['interval'] as number } : {}),
+        ...(opts['processor'] !== undefined ? { processor: opts['processor'] as 'lambda' | 'pipe' } : {}),
       };
       if (scenario.kind === 'http' && Object.keys(fanout).length > 0) {
-        throw new UsageError('--tasks, --iterations and --interval apply to the fan-out scenarios (fanout, fanout-quick) only.');
+        throw new UsageError('--tasks, --iterations, --interval and --processor apply to the fan-out scenarios (fanout, fanout-quick) only.');
       }
       if (scenario.kind === 'fanout') {
         if (stage === 'aws') {

@@ -8,7 +8,8 @@ Scenarios (closed loop: C workers, each sends its next request when the previous
 Fan-out scenarios (local stage; AppSync mutation -> DynamoDB stream -> SNS -> one SQS queue per task):
   fanout        a mutation every 5 s, 720 iterations, 20 tasks (one hour, as in the article)
   fanout-quick  100 mutations 100 ms apart, 20 tasks (well under a minute)
-  --tasks N, --iterations N and --interval MS override the preset. See docs/fanout.md.
+  --tasks N, --iterations N and --interval MS override the preset. --processor lambda|pipe picks the
+  stream processor on the local stage (default lambda; recorded in the run's settings). See docs/fanout.md.
 
 Results: <results-dir>/<stage>/<yyyymmddThhmmssZ>-<scenario>/summary.{json,csv} (fan-out adds
 deliveries.csv), written after
@@ -20,6 +21,7 @@ Examples:
   node runner --scenario all --stage aws --outputs outputs.json
   node runner --scenario test3 --rate 200           open loop, 200 req/s
   node runner --scenario fanout-quick               fan-out delivery, 20 local tasks
+  node runner --scenario fanout-quick --processor pipe   the same through the EventBridge Pipe's input template
   node runner diff results/local/RUN_A results/local/RUN_B --format md
   node runner report results/local/RUN              report.html in the run folder (written after every run unless --no-report)
   node runner report --history results/local        history.html: p50/p99 per backend and tier across the runs

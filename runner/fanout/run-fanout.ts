@@ -2,8 +2,9 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@
 import { CONSUMER_DEFAULTS } from '../../fargate-consumer/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { consumerQueueNames, DELIVERY_REQUIREMENT_MS } from '../../lib/fanout/constants.ts';
+import { PIPE_INPUT_TEMPLATE } from '../../lib/fanout/pipe-template.ts';
 import { GET_STATE_QUERY } from '../../lib/fanout/templates.ts';
-import { startFanoutStage, type FanoutStage } from '../../local-stage/fanout/index.ts';
+import { startFanoutStage, type FanoutStage, type ProcessorKind } from '../../local-stage/fanout/index.ts';
 import { collectProvenance } from '../results/provenance.ts';
 import { makeRunId, runDir as runDirOf } from '../results/writer.ts';
 import { driveMutations, postGraphql, type MutationResult } from './drive.ts';
@@ -19,6 +20,8 @@ export interface FanoutRunOptions {
   intervalMs?: number;
   resultsDir: string;
   stage: 'local';
+  /** Stream processor of the local stage (default lambda). */
+  processor?: ProcessorKind;
   log: (line: string) => void;
   /** Longest wait for outstanding deliveries after the last mutation (default 10 s). */
   settleTimeoutMs?: number;
@@ -59,9 +62,9 @@ export async function waitForDeliveries(stage: FanoutStage, mutations: readonly 
 }
 
 /** Messages in a task's DLQ; undefined when the queue is gone (the task stopped and deleted it). */
-export async function dlqMessages(sqs: SQSClient, taskId: string): Promise<number | undefined> {
+export async function dlqMessages(sqs: SQSClient, namePrefix: string, taskId: string): Promise<number | undefined> {
   try {
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: consumerQueueNames(taskId).dlq }));
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: consumerQueueNames(namePrefix, taskId).dlq }));
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
     );
@@ -76,7 +79,7 @@ export async function dlqMessages(sqs: SQSClient, taskId: string): Promise<numbe
 export async function collectReport(stage: FanoutStage, mutations: readonly MutationResult[], settleTimeoutMs: number): Promise<FanoutReport> {
   await waitForDeliveries(stage, mutations, settleTimeoutMs);
   const windows = taskWindows(stage);
-  for (const window of windows) window.dlqMessages = (await dlqMessages(stage.clients.sqs, window.taskId)) ?? 0;
+  for (const window of windows) window.dlqMessages = (await dlqMessages(stage.clients.sqs, stage.namePrefix, window.taskId)) ?? 0;
   return buildFanoutReport({ mutations, deliveries: stage.consumers.deliveries, tasks: windows, stateId: stage.stateId });
 }
 
@@ -98,7 +101,10 @@ export async function runFanoutScenario(options: FanoutRunOptions): Promise<Fano
       maxReceives: CONSUMER_DEFAULTS.maxReceives,
       visibilityTimeoutS: CONSUMER_DEFAULTS.visibilityTimeoutS,
     },
-    streamProcessor: { batchSize: 100, parallelizationFactor: 1, reportBatchItemFailures: true },
+    streamProcessor:
+      (options.processor ?? 'lambda') === 'pipe'
+        ? { kind: 'pipe' as const, batchSize: 1, maximumRetryAttempts: 10, inputTemplate: PIPE_INPUT_TEMPLATE }
+        : { kind: 'lambda' as const, batchSize: 100, parallelizationFactor: 1, reportBatchItemFailures: true },
   };
   for (const [key, value] of Object.entries({ tasks: settings.tasks, iterations: settings.iterations })) {
     if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${key} must be a positive integer; got ${value}.`);
@@ -108,8 +114,8 @@ export async function runFanoutScenario(options: FanoutRunOptions): Promise<Fano
   const started = new Date();
   const runId = makeRunId(started, options.name);
   const dir = runDirOf(options.resultsDir, options.stage, runId);
-  options.log(`${options.name}: starting the local fan-out stage with ${settings.tasks} tasks`);
-  const stage = await startFanoutStage({ tasks: settings.tasks, log: options.log });
+  options.log(`${options.name}: starting the local fan-out stage with ${settings.tasks} tasks and the ${settings.streamProcessor.kind} processor`);
+  const stage = await startFanoutStage({ tasks: settings.tasks, log: options.log, processor: settings.streamProcessor.kind });
   try {
     const fromVersion = await currentVersion(stage);
     options.log(`${options.name}: ${settings.iterations} mutations, ${settings.intervalMs} ms apart`);
@@ -155,7 +161,8 @@ export function formatFanoutResult(result: FanoutRunResult): string {
   const { summary } = result;
   const lines = [
     `${summary.scenario} (stage ${summary.stage}${summary.stage === 'local' ? ': local figures, not AWS' : ''}): ` +
-      `${summary.settings.iterations} mutations ${summary.settings.intervalMs} ms apart to ${summary.settings.tasks} tasks`,
+      `${summary.settings.iterations} mutations ${summary.settings.intervalMs} ms apart to ${summary.settings.tasks} tasks, ` +
+      `${(summary.settings['streamProcessor'] as { kind?: string } | undefined)?.kind ?? 'lambda'} processor`,
     `hop        count     p50     p90     p99     max     avg  (ms)`,
   ];
   for (const [name, h] of Object.entries(summary.hops)) {

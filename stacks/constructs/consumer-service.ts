@@ -5,7 +5,7 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition/index.js';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { Construct } from 'constructs';
-import { CONSUMER_ALARM_PREFIX, CONSUMER_ENV, CONSUMER_QUEUE_PREFIX } from '../../lib/fanout/constants.ts';
+import { consumerAlarmPrefix, consumerQueuePrefix, CONSUMER_ENV } from '../../lib/fanout/constants.ts';
 import type { StackConfig } from '../config.ts';
 import { PushedImage } from './container-image.ts';
 import { logGroup, logWriteArn } from './log-group.ts';
@@ -14,9 +14,11 @@ import { ServiceRole, WHY_WILDCARD } from './service-role.ts';
 export interface ConsumerServiceProps {
   config: Pick<
     StackConfig,
-    'namePrefix' | 'region' | 'imageTag' | 'fargateTaskCount' | 'fargateCpu' | 'fargateMemoryMb' | 'dlqMaxReceiveCount' | 'logRetentionDays'
+    'namePrefix' | 'region' | 'imageTag' | 'fargateTaskCount' | 'fargateCpu' | 'fargateMemoryMb' | 'dlqMaxReceiveCount' | 'logRetentionDays' | 'vpcId' | 'subnetIds' | 'fargateAssignPublicIp'
   >;
   account: string;
+  /** The region's partition (data aws_partition): aws, aws-cn, aws-us-gov. */
+  partition: string;
   topicArn: string;
   tableName: string;
   tableArn: string;
@@ -27,9 +29,10 @@ export const CONSUMER_PORT = 8080;
 export const CONSUMER_STOP_TIMEOUT_S = 60;
 
 /**
- * The fan-out consumers: an ECS cluster and a Fargate service of N tasks in the default VPC. Each
- * task creates, and on stop deletes, its own queue, DLQ, subscription and DLQ alarm, so its role
- * may do exactly that, on names with the consumer prefix only.
+ * The fan-out consumers: an ECS cluster and a Fargate service of N tasks in the configured VPC and
+ * subnets (default: the default VPC's default subnets). Each task creates, and on stop deletes, its own
+ * queue, DLQ, subscription and DLQ alarm, so its role may do exactly that, on names under this copy's
+ * namePrefix only (`<prefix>-fanout-task-*`).
  */
 export class ConsumerService extends Construct {
   readonly cluster: EcsCluster;
@@ -38,7 +41,7 @@ export class ConsumerService extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsumerServiceProps) {
     super(scope, id);
-    const { config, account } = props;
+    const { config, account, partition } = props;
     const prefix = config.namePrefix;
     const image = new PushedImage(this, 'image', { namePrefix: prefix, image: 'fargateConsumer', tag: config.imageTag });
     const logs = logGroup(this, 'logs', `/ecs/${prefix}-fanout-consumer`, config.logRetentionDays);
@@ -67,15 +70,16 @@ export class ConsumerService extends Construct {
             'sqs:GetQueueUrl',
             'sqs:ReceiveMessage',
             'sqs:SetQueueAttributes',
+            'sqs:TagQueue',
           ],
-          resources: [`arn:aws:sqs:${config.region}:${account}:${CONSUMER_QUEUE_PREFIX}*`],
+          resources: [`arn:${partition}:sqs:${config.region}:${account}:${consumerQueuePrefix(prefix)}*`],
         },
         // Unsubscribe names a subscription (<topic ARN>:<id>); either form may be what IAM evaluates.
         { sid: 'SubscribeToChanges', actions: ['sns:Subscribe', 'sns:Unsubscribe'], resources: [props.topicArn, `${props.topicArn}:*`] },
         {
           sid: 'OwnDlqAlarm',
-          actions: ['cloudwatch:DeleteAlarms', 'cloudwatch:PutMetricAlarm'],
-          resources: [`arn:aws:cloudwatch:${config.region}:${account}:alarm:${CONSUMER_ALARM_PREFIX}*`],
+          actions: ['cloudwatch:DeleteAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+          resources: [`arn:${partition}:cloudwatch:${config.region}:${account}:alarm:${consumerAlarmPrefix(prefix)}*`],
         },
         { sid: 'LoadState', actions: ['dynamodb:GetItem'], resources: [props.tableArn] },
       ],
@@ -87,6 +91,7 @@ export class ConsumerService extends Construct {
       [CONSUMER_ENV.port]: String(CONSUMER_PORT),
       [CONSUMER_ENV.maxReceives]: String(config.dlqMaxReceiveCount),
       [CONSUMER_ENV.createDlqAlarm]: 'true',
+      [CONSUMER_ENV.namePrefix]: prefix,
       AWS_REGION: config.region,
     };
     const healthCheck = `fetch('http://127.0.0.1:${CONSUMER_PORT}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
@@ -116,14 +121,19 @@ export class ConsumerService extends Construct {
       ]),
     });
 
-    // The default VPC's public subnets: tasks reach SQS, SNS and DynamoDB without a NAT gateway.
-    const vpc = new DataAwsVpc(this, 'vpc', { default: true });
-    const subnets = new DataAwsSubnets(this, 'subnets', {
-      filter: [
-        { name: 'vpc-id', values: [vpc.id] },
-        { name: 'default-for-az', values: ['true'] },
-      ],
-    });
+    // Default: the default VPC's default (public) subnets, so tasks reach SQS, SNS and DynamoDB without a
+    // NAT gateway. vpcId / subnetIds name others; private subnets need a NAT gateway or VPC endpoints
+    // (SQS, SNS, DynamoDB, ECR, CloudWatch Logs) and fargateAssignPublicIp=false.
+    const vpc = config.vpcId === '' ? new DataAwsVpc(this, 'vpc', { default: true }) : new DataAwsVpc(this, 'vpc', { id: config.vpcId });
+    const subnetIds =
+      config.subnetIds.length > 0
+        ? config.subnetIds
+        : new DataAwsSubnets(this, 'subnets', {
+            filter: [
+              { name: 'vpc-id', values: [vpc.id] },
+              { name: 'default-for-az', values: ['true'] },
+            ],
+          }).ids;
     const securityGroup = new SecurityGroup(this, 'egress-only', {
       name: `${prefix}-fanout-consumer`,
       description: 'Fan-out consumers: HTTPS out to AWS APIs, nothing in',
@@ -140,7 +150,7 @@ export class ConsumerService extends Construct {
       launchType: 'FARGATE',
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
-      networkConfiguration: { subnets: subnets.ids, securityGroups: [securityGroup.id], assignPublicIp: true },
+      networkConfiguration: { subnets: subnetIds, securityGroups: [securityGroup.id], assignPublicIp: config.fargateAssignPublicIp },
       dependsOn: [execution.policy, task.policy],
     });
   }

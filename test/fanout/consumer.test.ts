@@ -6,6 +6,7 @@ import { readConsumerConfig } from '../../fargate-consumer/config.ts';
 import { FanoutConsumer } from '../../fargate-consumer/consumer.ts';
 import { CONSUMER_ENV } from '../../lib/fanout/constants.ts';
 import { parseDeliveryEmfLine } from '../../lib/fanout/emf.ts';
+import { PIPE_INPUT_TEMPLATE, renderPipeInputTemplate } from '../../lib/fanout/pipe-template.ts';
 
 /** A client whose send() answers from a table keyed by command class, and records every call. */
 function fakeClient(answers: Map<unknown, (input: any) => unknown>) {
@@ -76,21 +77,73 @@ describe('FanoutConsumer', () => {
     assert.deepEqual(cloudwatch.calls.map((c) => c.command), ['PutMetricAlarmCommand']);
     assert.deepEqual(sns.calls.map((c) => [c.command, c.input.SubscriptionArn ?? c.input.TopicArn]), [['SubscribeCommand', 'arn:aws:sns:us-east-1:1:t'], ['UnsubscribeCommand', 'arn:sub']]);
     const deleted = sqs.calls.filter((c) => c.command === 'DeleteQueueCommand').map((c) => c.input.QueueUrl);
-    assert.deepEqual(deleted, ['https://sqs.local/1/fanout-task-unit', 'https://sqs.local/1/fanout-task-unit-dlq']);
+    assert.deepEqual(deleted, ['https://sqs.local/1/sst-fanout-task-unit', 'https://sqs.local/1/sst-fanout-task-unit-dlq']);
+    const created = sqs.calls.filter((c) => c.command === 'CreateQueueCommand');
+    assert.deepEqual(created.map((c) => c.input.QueueName), ['sst-fanout-task-unit-dlq', 'sst-fanout-task-unit']);
+    for (const c of created) assert.deepEqual(Object.keys(c.input.tags).sort(), ['sst:name-prefix', 'sst:owner', 'sst:task-id']);
+    assert.equal(created[1]!.input.tags['sst:owner'], consumer.owner);
+    assert.match(String(consumer.owner), /^local:/);
   });
 
-  test('health: unhealthy until ready, when the DLQ holds messages, or when the backlog exceeds the limit', async () => {
+  test('health: unhealthy until ready or when the backlog exceeds the limit; a DLQ message is a warning, never a failed health check', async () => {
     let depths: Record<string, string> = { q: '0', dlq: '0' };
     const { consumer } = consumerWith(
       new Map([[GetQueueAttributesCommand, (input: { QueueUrl: string }) => ({ Attributes: { ApproximateNumberOfMessages: depths[input.QueueUrl], ApproximateNumberOfMessagesNotVisible: '0' } })]]),
     );
-    assert.deepEqual(consumer.health(), { healthy: false, reasons: ['phase is starting'] });
+    assert.deepEqual(consumer.health(), { healthy: false, reasons: ['phase is starting'], warnings: [] });
     consumer.phase = 'ready';
     await consumer.checkQueues();
-    assert.deepEqual(consumer.health(), { healthy: true, reasons: [] });
+    assert.deepEqual(consumer.health(), { healthy: true, reasons: [], warnings: [] });
+    depths = { q: '0', dlq: '1' };
+    await consumer.checkQueues();
+    assert.equal(consumer.health().healthy, true, 'a poison message must not make ECS replace the task');
+    assert.deepEqual(consumer.health().warnings, ['1 message(s) in the DLQ dlq (see its CloudWatch alarm)']);
     depths = { q: '6', dlq: '1' };
     await consumer.checkQueues();
-    assert.deepEqual(consumer.health().reasons, ['1 message(s) in the DLQ', 'backlog 6 exceeds 5']);
+    assert.deepEqual(consumer.health().reasons, ['backlog 6 exceeds 5']);
     assert.equal(consumer.metrics()['dlqDepth'], 1);
+  });
+
+  test('stop never deletes a DLQ that holds messages (nor its alarm); an empty one goes with the queue', async () => {
+    for (const [dlqDepth, expectDeleted] of [
+      ['2', ['q']],
+      ['0', ['q', 'dlq']],
+    ] as const) {
+      const { consumer, sqs, cloudwatch, lines } = consumerWith(
+        new Map<unknown, (input: any) => unknown>([
+          [DeleteQueueCommand, () => ({})],
+          [GetQueueAttributesCommand, (input: { QueueUrl: string }) => ({ Attributes: { ApproximateNumberOfMessages: input.QueueUrl === 'dlq' ? dlqDepth : '0', ApproximateNumberOfMessagesNotVisible: '0' } })],
+        ]),
+        new Map<unknown, (input: any) => unknown>([[UnsubscribeCommand, () => ({})]]),
+      );
+      consumer.queues = { ...consumer.queues!, alarmName: 'sst-fanout-task-dlq-unit' };
+      (cloudwatch as unknown as { send: (c: unknown) => Promise<unknown> }).send = async (command: unknown) => {
+        cloudwatch.calls.push({ command: (command as { constructor: { name: string } }).constructor.name, input: (command as { input: unknown }).input });
+        return {};
+      };
+      consumer.phase = 'ready';
+      await consumer.stop();
+      assert.deepEqual(sqs.calls.filter((c) => c.command === 'DeleteQueueCommand').map((c) => c.input.QueueUrl), expectDeleted);
+      assert.equal(cloudwatch.calls.filter((c) => c.command === 'DeleteAlarmsCommand').length, dlqDepth === '0' ? 1 : 0);
+      const kept = lines.map((l) => JSON.parse(l)).find((e) => e.event === 'fanout.dlq-kept');
+      assert.equal(kept?.dlqDepth, dlqDepth === '0' ? undefined : 2);
+    }
+  });
+
+  test('applies a change published by the EventBridge Pipe (its input template, rendered as AWS does)', async () => {
+    const { consumer } = consumerWith(new Map([[DeleteMessageBatchCommand, () => ({ Successful: [], Failed: [] })]]));
+    const now = Date.now();
+    const record = { eventName: 'MODIFY', dynamodb: { SequenceNumber: '42', NewImage: { id: { S: 'current' }, version: { N: '7' }, writtenAt: { N: String(now) }, payload: { S: '{"seq":7,"note":"say \\"hi\\""}' } } } };
+    const message = renderPipeInputTemplate(PIPE_INPUT_TEMPLATE, record);
+    await consumer.handleBatch('q', [
+      {
+        MessageId: 'p7',
+        ReceiptHandle: 'r7',
+        Body: JSON.stringify({ Type: 'Notification', Message: message, Timestamp: new Date(now + 5).toISOString() }),
+        Attributes: { SentTimestamp: String(now + 6), ApproximateFirstReceiveTimestamp: String(now + 7), ApproximateReceiveCount: '1' },
+      },
+    ]);
+    assert.deepEqual(consumer.state, { id: 'current', version: 7, payload: { seq: 7, note: 'say "hi"' }, writtenAt: now });
+    assert.equal(consumer.counters.failed, 0);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { parse } from 'csv-parse/sync';
 import { CONSUMER_ENV, consumerQueueNames } from '../../lib/fanout/constants.ts';
@@ -125,18 +125,25 @@ describe('fan-out local stage (4 tasks)', () => {
     }
   });
 
-  test('a message that always fails lands in that task\'s DLQ after the set receives, and /health shows it', async () => {
+  test("a poison message lands in that task's DLQ after the set receives; the task stays healthy (ECS would replace it), and its stop keeps the DLQ", async () => {
     const [target, other] = stage.consumers.running();
     const metrics = await getJson(target!.port, '/metrics');
     await stage.clients.sqs.send(new SendMessageCommand({ QueueUrl: String(metrics.body['queueUrl']), MessageBody: '{"not":"an SNS envelope"}' }));
     await until('the poison message in the DLQ', async () => (await getJson(target!.port, '/metrics')).body['dlqDepth'] === 1, 15_000);
     const health = await getJson(target!.port, '/health');
-    assert.equal(health.status, 503);
-    assert.match(JSON.stringify(health.body['reasons']), /1 message\(s\) in the DLQ/);
+    assert.equal(health.status, 200, 'the container health check passes: the evidence must not be destroyed by a replacement');
+    assert.match(JSON.stringify(health.body['warnings']), /1 message\(s\) in the DLQ/);
+    assert.equal(health.body['dlqDepth'], 1);
     const counters = (await getJson(target!.port, '/metrics')).body['counters'] as Record<string, number>;
     assert.equal(counters['failed'], 2, 'received (and failed) exactly maxReceives = 2 times');
     assert.equal((await getJson(other!.port, '/health')).status, 200, 'other tasks stay healthy');
-    await stage.consumers.stopTask(target!.taskId);
+    const stopped = await stage.consumers.stopTask(target!.taskId);
+    assert.equal(stopped.graceful, true);
+    const names = consumerQueueNames(stage.namePrefix, target!.taskId);
+    await assert.rejects(stage.clients.sqs.send(new GetQueueUrlCommand({ QueueName: names.queue })), /exist/i);
+    const { QueueUrl } = await stage.clients.sqs.send(new GetQueueUrlCommand({ QueueName: names.dlq }));
+    const kept = await stage.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    assert.equal(kept.Messages?.[0]?.Body, '{"not":"an SNS envelope"}', 'the poison message is still there to read');
   });
 
   test('scaling from 4 to 6 tasks and back during a run: every task present for a change applies it', async () => {
@@ -164,7 +171,7 @@ describe('fan-out local stage (4 tasks)', () => {
     for (const s of stopped) {
       assert.equal(s.graceful, true, `${s.taskId} drained within the stop timeout`);
       assert.equal(s.code, 0);
-      await assert.rejects(stage.clients.sqs.send(new GetQueueUrlCommand({ QueueName: consumerQueueNames(s.taskId).queue })), /exist/i);
+      await assert.rejects(stage.clients.sqs.send(new GetQueueUrlCommand({ QueueName: consumerQueueNames(stage.namePrefix, s.taskId).queue })), /exist/i);
     }
   });
 });

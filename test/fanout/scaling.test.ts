@@ -53,7 +53,7 @@ describe('fan-out scaling from 20 to 25 tasks and back (local stage)', () => {
     for (const s of stopped) {
       assert.equal(s.graceful, true, `${s.taskId} drained within the stop timeout`);
       assert.equal(s.code, 0);
-      await assert.rejects(stage.clients.sqs.send(new GetQueueUrlCommand({ QueueName: consumerQueueNames(s.taskId).queue })), /exist/i);
+      await assert.rejects(stage.clients.sqs.send(new GetQueueUrlCommand({ QueueName: consumerQueueNames(stage.namePrefix, s.taskId).queue })), /exist/i);
     }
   });
 });

@@ -9,7 +9,7 @@ import { graphql } from 'graphql';
 import { parse } from 'csv-parse/sync';
 import { render } from 'velocityjs';
 import { readConsumerConfig } from '../../fargate-consumer/config.ts';
-import { CONSUMER_ENV, CONSUMER_QUEUE_PREFIX, consumerQueueNames, MESSAGE_ATTRIBUTES } from '../../lib/fanout/constants.ts';
+import { CONSUMER_ENV, consumerQueueNames, MESSAGE_ATTRIBUTES } from '../../lib/fanout/constants.ts';
 import { deliveryEmfLine, parseDeliveryEmfLine, type DeliveryRecord } from '../../lib/fanout/emf.ts';
 import { hopDurations, hopStats, percentile } from '../../lib/fanout/hops.ts';
 import { parseReceivedChange } from '../../lib/fanout/sqs-message.ts';
@@ -290,7 +290,8 @@ describe('consumer configuration', () => {
     assert.equal(config.waitTimeS, 20);
     assert.equal(config.batchSize, 10);
     assert.equal(config.createDlqAlarm, true);
-    assert.deepEqual(consumerQueueNames('abc'), { queue: `${CONSUMER_QUEUE_PREFIX}abc`, dlq: `${CONSUMER_QUEUE_PREFIX}abc-dlq` });
+    assert.deepEqual(consumerQueueNames('sst', 'abc'), { queue: 'sst-fanout-task-abc', dlq: 'sst-fanout-task-abc-dlq', alarm: 'sst-fanout-task-dlq-abc' });
+    assert.deepEqual(consumerQueueNames('team-b', 'abc').queue, 'team-b-fanout-task-abc');
   });
   test('fails fast with plain messages', () => {
     assert.throws(() => readConsumerConfig({ [CONSUMER_ENV.tableName]: 'x' }), /FANOUT_TOPIC_ARN is required/);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { CONSUMER_ALARM_PREFIX, CONSUMER_ENV, CONSUMER_QUEUE_PREFIX, PROCESSOR_ENV } from '../../lib/fanout/constants.ts';
+import { CONSUMER_ENV, PROCESSOR_ENV } from '../../lib/fanout/constants.ts';
+import { PIPE_INPUT_TEMPLATE, renderPipeInputTemplate } from '../../lib/fanout/pipe-template.ts';
+import { stateFromMessage } from '../../lib/fanout/sqs-message.ts';
 import { fanoutStateCreateTableInput } from '../../lib/fanout/table.ts';
 import { FANOUT_RESOLVERS, FANOUT_SCHEMA_FILE } from '../../lib/fanout/templates.ts';
 import { CONSUMER_STOP_TIMEOUT_S } from '../../stacks/constructs/consumer-service.ts';
@@ -96,19 +98,22 @@ describe('fanout stack (Lambda processor, defaults)', () => {
   it("lets a consumer create and delete only its own queues, subscription and DLQ alarm, and read the state", () => {
     const statements = roleStatements(stack, 'sst-fanout-consumer-task');
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    assert.deepEqual(bySid['OwnQueues']?.Resource, [`arn:aws:sqs:us-east-1:\${data.aws_caller_identity.account.account_id}:${CONSUMER_QUEUE_PREFIX}*`]);
-    for (const action of ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SetQueueAttributes']) {
+    const partition = '${data.aws_partition.partition.partition}';
+    assert.deepEqual(bySid['OwnQueues']?.Resource, [`arn:${partition}:sqs:us-east-1:\${data.aws_caller_identity.account.account_id}:sst-fanout-task-*`]);
+    assert.ok(bySid['OwnDlqAlarm']?.Action.includes('cloudwatch:TagResource'), 'PutMetricAlarm with Tags needs TagResource');
+    for (const action of ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SetQueueAttributes', 'sqs:TagQueue']) {
       assert.ok(bySid['OwnQueues']?.Action.includes(action), action);
     }
     const topic = ref(stack, 'aws_sns_topic', 'arn');
     assert.deepEqual(bySid['SubscribeToChanges']?.Resource, [topic, `${topic}:*`], 'the topic and its own subscriptions, nothing else');
-    assert.deepEqual(bySid['OwnDlqAlarm']?.Resource, [`arn:aws:cloudwatch:us-east-1:\${data.aws_caller_identity.account.account_id}:alarm:${CONSUMER_ALARM_PREFIX}*`]);
+    assert.deepEqual(bySid['OwnDlqAlarm']?.Resource, [`arn:${partition}:cloudwatch:us-east-1:\${data.aws_caller_identity.account.account_id}:alarm:sst-fanout-task-dlq-*`]);
+    assert.equal(env(stack)[CONSUMER_ENV.namePrefix], 'sst', 'the consumer names its queues under the same prefix IAM allows');
     assert.deepEqual(bySid['LoadState']?.Resource, [ref(stack, 'aws_dynamodb_table', 'arn')]);
     assert.equal(statements.length, 4);
   });
 
   it('outputs what the fan-out runner needs, the API key as sensitive', () => {
-    for (const key of ['graphqlUrl', 'graphqlApiKey', 'topicArn', 'tableName', 'clusterName', 'serviceName', 'processorKind', 'region', 'config']) {
+    for (const key of ['graphqlUrl', 'graphqlApiKey', 'topicArn', 'tableName', 'clusterName', 'serviceName', 'processorKind', 'namePrefix', 'region', 'config']) {
       assert.ok(stack.output[key], key);
     }
     assert.equal(stack.output['graphqlApiKey']!.sensitive, true);
@@ -125,8 +130,60 @@ describe('fanout stack (Lambda processor, defaults)', () => {
         lambdaRuntime: 'nodejs22.x',
         dlqMaxReceiveCount: 3,
         imageTag: 'latest',
+        vpcId: 'default',
+        subnetIds: 'default-for-az',
+        fargateAssignPublicIp: true,
       },
     );
+  });
+
+  it('writes no ARN with a hard-coded partition: every ARN it builds takes data.aws_partition', () => {
+    const text = JSON.stringify(stack);
+    assert.ok(stack.data?.['aws_partition'], 'reads the partition');
+    assert.equal(text.match(/arn:aws:/g), null, `hard-coded "arn:aws:" found`);
+  });
+
+  it('places the consumers in the default VPC and its default subnets by default', () => {
+    const vpcs = Object.entries(stack.data?.['aws_vpc'] ?? {});
+    assert.equal(vpcs.length, 1);
+    assert.equal(vpcs[0]![1]['default'], true);
+    const subnets = Object.entries(stack.data?.['aws_subnets'] ?? {});
+    assert.equal(subnets.length, 1);
+    assert.deepEqual(subnets[0]![1]['filter'], [
+      { name: 'vpc-id', values: [`\${data.aws_vpc.${vpcs[0]![0]}.id}`] },
+      { name: 'default-for-az', values: ['true'] },
+    ]);
+    const network = only(stack, 'aws_ecs_service')['network_configuration'] as { subnets: string; assign_public_ip: boolean };
+    assert.equal(network.subnets, `\${data.aws_subnets.${subnets[0]![0]}.ids}`);
+    assert.equal(network.assign_public_ip, true);
+    assert.equal(only(stack, 'aws_security_group')['vpc_id'], `\${data.aws_vpc.${vpcs[0]![0]}.id}`);
+  });
+});
+
+describe('fanout stack (another copy: namePrefix team-b, own VPC and private subnets)', () => {
+  let synth: Synthesized;
+  let stack: TfJson;
+  before(() => {
+    synth = synthAll({ namePrefix: 'team-b', vpcId: 'vpc-0abc12345def67890', subnetIds: ['subnet-0aaa1111bbbb22223', 'subnet-0ccc3333dddd44445'], fargateAssignPublicIp: false });
+    stack = synth.stacks.fanout;
+  });
+  after(() => synth?.cleanup());
+
+  it("scopes the consumers' queues and alarms to its own prefix, so it cannot delete the other copy's", () => {
+    const bySid = Object.fromEntries(roleStatements(stack, 'team-b-fanout-consumer-task').map((s) => [s.Sid, s]));
+    assert.match(bySid['OwnQueues']!.Resource[0]!, /:team-b-fanout-task-\*$/);
+    assert.match(bySid['OwnDlqAlarm']!.Resource[0]!, /:alarm:team-b-fanout-task-dlq-\*$/);
+    assert.ok(!bySid['OwnQueues']!.Resource[0]!.includes(':sst-'));
+    assert.equal(env(stack)[CONSUMER_ENV.namePrefix], 'team-b');
+  });
+
+  it('uses the configured VPC and subnets, without public IPs', () => {
+    const vpcs = Object.values(stack.data?.['aws_vpc'] ?? {});
+    assert.deepEqual(vpcs.map((v) => [v['id'], v['default']]), [['vpc-0abc12345def67890', undefined]]);
+    assert.equal(Object.keys(stack.data?.['aws_subnets'] ?? {}).length, 0);
+    const network = only(stack, 'aws_ecs_service')['network_configuration'] as { subnets: string[]; assign_public_ip: boolean };
+    assert.deepEqual(network.subnets, ['subnet-0aaa1111bbbb22223', 'subnet-0ccc3333dddd44445']);
+    assert.equal(network.assign_public_ip, false);
   });
 });
 
@@ -147,6 +204,15 @@ describe('fanout stack (EventBridge Pipe processor, 25 tasks)', () => {
     assert.equal(pipe['target'], ref(stack, 'aws_sns_topic', 'arn'));
     assert.equal((pipe['source_parameters'] as { dynamodb_stream_parameters: { starting_position: string } }).dynamodb_stream_parameters.starting_position, 'LATEST');
     assert.equal(stack.output['processorKind']!.value, 'pipe');
+  });
+
+  it('deploys the shared input template, which renders (by the documented rules) to a message the consumer reads', () => {
+    const pipe = only(stack, 'aws_pipes_pipe');
+    const template = (pipe['target_parameters'] as { input_template: string }).input_template;
+    assert.equal(template, PIPE_INPUT_TEMPLATE);
+    const record = { dynamodb: { SequenceNumber: '5', NewImage: { id: { S: 'current' }, version: { N: '5' }, writtenAt: { N: '1700000000000' }, payload: { S: '{"seq":5}' } } } };
+    assert.deepEqual(stateFromMessage(JSON.parse(renderPipeInputTemplate(template, record))), { id: 'current', version: 5, writtenAt: 1700000000000, payload: { seq: 5 } });
+    assert.equal(JSON.stringify(stack).match(/arn:aws:/g), null);
   });
 
   it('follows the task count and redrive settings', () => {
