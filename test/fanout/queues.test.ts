@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readConsumerConfig, type ConsumerConfig } from '../../fargate-consumer/config.ts';
 import { FanoutConsumer } from '../../fargate-consumer/consumer.ts';
 import { provisionTaskQueues, type TaskQueues } from '../../fargate-consumer/queues.ts';
-import { CONSUMER_ALARM_PREFIX, CONSUMER_ENV, consumerQueueNames } from '../../lib/fanout/constants.ts';
+import { CONSUMER_ENV, consumerQueueNames, OWNER_TAGS } from '../../lib/fanout/constants.ts';
 import { startLocalMessaging } from '../../local-stage/fanout/messaging.ts';
 import { localClientConfig } from '../../local-stage/local-aws.ts';
 
@@ -71,14 +71,15 @@ describe('consumer queues on the local stage (fauxqs)', () => {
 
   test('both queues are created with SQS-managed encryption, as sent to SQS', async () => {
     sent.length = 0;
-    await provisionTaskQueues(clients(), configFor('enc'));
+    await provisionTaskQueues(clients(), configFor('enc'), 'owner-enc');
     const creates = sent.filter((s) => s.command === 'CreateQueueCommand');
-    assert.deepEqual(creates.map((c) => c.input['QueueName']), [consumerQueueNames('enc').dlq, consumerQueueNames('enc').queue]);
+    assert.deepEqual(creates.map((c) => c.input['QueueName']), [consumerQueueNames('sst', 'enc').dlq, consumerQueueNames('sst', 'enc').queue]);
     for (const create of creates) assert.equal(create.input['Attributes']?.['SqsManagedSseEnabled'], 'true', `${create.input['QueueName']} encrypted`);
+    for (const create of creates) assert.equal(create.input['tags']?.[OWNER_TAGS.owner], 'owner-enc', `${create.input['QueueName']} tagged with its owner`);
   });
 
   test('the queue policy lets only the topic (SNS service principal, aws:SourceArn) send, read back from SQS', async () => {
-    const queues = await provisionTaskQueues(clients(), configFor('pol'));
+    const queues = await provisionTaskQueues(clients(), configFor('pol'), 'owner-pol');
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ['All'] }));
     const policy = JSON.parse(Attributes?.['Policy'] ?? 'null') as { Statement: Record<string, any>[] };
     assert.ok(policy, 'the queue has a policy');
@@ -100,7 +101,7 @@ describe('consumer queues on the local stage (fauxqs)', () => {
   });
 
   test('a change published to the topic reaches the subscribed queue', async () => {
-    const queues = await provisionTaskQueues(clients(), configFor('sub'));
+    const queues = await provisionTaskQueues(clients(), configFor('sub'), 'owner-sub');
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: '{"hello":1}' }));
     const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.queueUrl, WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }));
     assert.ok((Messages ?? []).some((m) => JSON.parse(m.Body!).Message === '{"hello":1}'), JSON.stringify(Messages));
@@ -108,8 +109,8 @@ describe('consumer queues on the local stage (fauxqs)', () => {
 
   test('a task that drains unsubscribes first, then deletes its queue, its DLQ and its alarm', async () => {
     const config = configFor('drain');
-    const queues: TaskQueues = await provisionTaskQueues(clients(), config);
-    assert.equal(queues.alarmName, `${CONSUMER_ALARM_PREFIX}drain`);
+    const queues: TaskQueues = await provisionTaskQueues(clients(), config, 'owner-drain');
+    assert.equal(queues.alarmName, consumerQueueNames('sst', 'drain').alarm);
     const subscribed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
     assert.ok(subscribed.Subscriptions?.some((s) => s.SubscriptionArn === queues.subscriptionArn), 'subscribed while running');
 
@@ -125,13 +126,31 @@ describe('consumer queues on the local stage (fauxqs)', () => {
     assert.deepEqual(order, [
       ['UnsubscribeCommand', queues.subscriptionArn],
       ['DeleteQueueCommand', queues.queueUrl],
+      ['GetQueueAttributesCommand', queues.dlqUrl],
       ['DeleteQueueCommand', queues.dlqUrl],
     ]);
     assert.deepEqual(alarmCalls, [{ command: 'DeleteAlarms', input: { AlarmNames: [queues.alarmName] } }]);
     const left = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
     assert.equal(left.Subscriptions?.some((s) => s.SubscriptionArn === queues.subscriptionArn), false, 'subscription removed');
-    for (const name of [consumerQueueNames('drain').queue, consumerQueueNames('drain').dlq]) {
+    for (const name of [consumerQueueNames('sst', 'drain').queue, consumerQueueNames('sst', 'drain').dlq]) {
       await assert.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: name })), /exist/i, `${name} deleted`);
     }
+  });
+
+  test('a task that drains with a message in its DLQ deletes its queue but keeps the DLQ, the message and the alarm', async () => {
+    const config = configFor('keep');
+    const queues: TaskQueues = await provisionTaskQueues(clients(), config, 'owner-keep');
+    await sqs.send(new SendMessageCommand({ QueueUrl: queues.dlqUrl, MessageBody: 'poison' }));
+    alarmCalls.length = 0;
+    const lines: string[] = [];
+    const consumer = new FanoutConsumer(config, { ...clients(), dynamodb: {} as never }, (l) => lines.push(l));
+    consumer.queues = queues;
+    consumer.phase = 'ready';
+    await consumer.stop();
+    await assert.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: consumerQueueNames('sst', 'keep').queue })), /exist/i);
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.dlqUrl, WaitTimeSeconds: 1 }));
+    assert.equal(Messages?.[0]?.Body, 'poison');
+    assert.deepEqual(alarmCalls, [], 'the alarm stays with the DLQ');
+    assert.ok(lines.some((l) => JSON.parse(l).event === 'fanout.dlq-kept'));
   });
 });

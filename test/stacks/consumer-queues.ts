@@ -28,6 +28,6 @@ export async function consumerCreateQueueInputs(stack: TfJson): Promise<{ QueueN
         return {};
     }
   };
-  await provisionTaskQueues({ sqs: { send }, sns: { send }, cloudwatch: { send } } as never, config);
+  await provisionTaskQueues({ sqs: { send }, sns: { send }, cloudwatch: { send } } as never, config, 'policy-check-owner');
   return created;
 }
