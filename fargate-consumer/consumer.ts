@@ -3,7 +3,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { deliveryEmfLine, type DeliveryRecord } from '../lib/fanout/emf.ts';
 import { hopDurations, type HopDurations } from '../lib/fanout/hops.ts';
-import { parseReceivedChange, RECEIVE_SYSTEM_ATTRIBUTES } from '../lib/fanout/sqs-message.ts';
+import { parseReceivedChange, RECEIVE_SYSTEM_ATTRIBUTES, rollCallOf } from '../lib/fanout/sqs-message.ts';
 import { applyChange, stateFromStoredItem, type FanoutState } from '../lib/fanout/state.ts';
 import type { ConsumerConfig } from './config.ts';
 import { resolveOwner } from './owner.ts';
@@ -43,6 +43,8 @@ export class FanoutConsumer {
   private checkTimer: NodeJS.Timeout | undefined;
   private readonly receipts: ReceiptSender | undefined;
   owner: string | undefined;
+  /** Epoch ms the task became ready (subscribed, state loaded, polling). */
+  readyAt: number | undefined;
 
   constructor(
     private readonly config: ConsumerConfig,
@@ -76,6 +78,7 @@ export class FanoutConsumer {
     this.checkTimer.unref();
     this.pollLoop = this.poll();
     this.phase = 'ready';
+    this.readyAt = Date.now();
     this.logEvent('fanout.ready', { version: this.state?.version ?? null, owner: this.owner, dlqName: this.queues.dlqName });
   }
 
@@ -140,6 +143,13 @@ export class FanoutConsumer {
   async handleBatch(queueUrl: string, messages: readonly Message[]): Promise<void> {
     const handled: Message[] = [];
     for (const message of messages) {
+      const callId = rollCallOf(message);
+      if (callId !== undefined) {
+        // The runner asks who is there (and ready since when): answered by a receipt, not a change.
+        this.logEvent('fanout.roll-call', { callId, phase: this.phase, readyAt: this.readyAt ?? null, version: this.state?.version ?? null, dlqDepth: this.dlqDepth });
+        handled.push(message);
+        continue;
+      }
       this.counters.received += 1;
       try {
         const change = parseReceivedChange(message);

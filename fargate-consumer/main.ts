@@ -5,10 +5,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { readConsumerConfig } from './config.ts';
 import { FanoutConsumer } from './consumer.ts';
 import { startHealthServer } from './http.ts';
+import { ecsTaskIdentity } from './owner.ts';
 
 // The container's entry: configuration once, clients from the standard AWS environment
 // (AWS_ENDPOINT_URL_* points them at local services), one line of JSON per event on stdout.
-const config = readConsumerConfig();
+// On ECS the task id and owner tag are the ECS task's own (unless the environment sets them).
+const ecs = process.env['FANOUT_TASK_ID'] ? undefined : await ecsTaskIdentity();
+const config = readConsumerConfig(ecs ? { ...process.env, FANOUT_TASK_ID: ecs.taskId, FANOUT_OWNER: process.env['FANOUT_OWNER'] || ecs.taskArn } : process.env);
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const consumer = new FanoutConsumer(
   config,
@@ -46,6 +49,17 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   }
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+// Local stage only: the stage that started this task names itself; if it dies (kill -9), the task stops too.
+const parentPid = Number(process.env['FANOUT_PARENT_PID'] ?? '');
+if (Number.isInteger(parentPid) && parentPid > 0) {
+  setInterval(() => {
+    try {
+      process.kill(parentPid, 0);
+    } catch {
+      void shutdown('the local stage that started this task is gone', 1);
+    }
+  }, 1000).unref();
+}
 process.on('SIGINT', () => void shutdown('SIGINT', 0));
 
 try {

@@ -19,3 +19,18 @@ export async function resolveOwner(
   }
   return localOwner();
 }
+
+/**
+ * On ECS: the task's ARN and its id (the ARN's last segment, 32 hex digits), from the task metadata
+ * endpoint v4; undefined elsewhere. The consumer then uses the ECS task id as its task id, so the runner
+ * can match receipts, queues and ECS tasks by one name.
+ */
+export async function ecsTaskIdentity(
+  env: Record<string, string | undefined> = process.env,
+  fetchJson: (url: string) => Promise<unknown> = async (url) => (await fetch(url, { signal: AbortSignal.timeout(2000) })).json(),
+): Promise<{ taskArn: string; taskId: string } | undefined> {
+  const metadata = env['ECS_CONTAINER_METADATA_URI_V4'];
+  if (!metadata) return undefined;
+  const owner = await resolveOwner(undefined, env, fetchJson);
+  return { taskArn: owner, taskId: owner.split('/').at(-1)! };
+}

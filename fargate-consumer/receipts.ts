@@ -1,21 +1,22 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { packReceiptLines } from '../lib/fanout/receipts.ts';
 
-/** Lines per SendMessageBatch (the SQS maximum) and the longest a line waits before it is sent. */
-const BATCH = 10;
+/** The longest a line waits before it is sent, and the pause after a failed send. */
 const FLUSH_MS = 200;
 const RETRY_MS = 1000;
 
 /**
- * Sends the task's receipt lines (the same JSON lines it prints: ready, each delivery's EMF line, DLQ
- * depth, stopping) to the runner's receipts queue, up to 10 per SendMessageBatch, off the poll loop:
- * `push` never waits for SQS, so the delivery being timed is not slowed by its own receipt. A batch that
- * fails is retried (lines are kept in order); `close` sends what is left.
+ * Sends the task's receipt lines (the JSON lines it prints: each delivery's EMF line and its
+ * `fanout.*` events) to the runner's receipts queue: every 200 ms, whatever has accumulated, packed into
+ * as few SendMessage calls as fit (lines joined by "\n", up to 200 KiB each). `push` never waits for SQS,
+ * so a delivery is not slowed by its own receipt. A failed send is retried with the lines in order;
+ * `close` sends what is left.
  */
 export class ReceiptSender {
   private readonly pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
-  readonly stats = { sent: 0, failedCalls: 0 };
+  readonly stats = { lines: 0, messages: 0, failedCalls: 0 };
 
   constructor(
     private readonly sqs: SQSClient,
@@ -25,43 +26,39 @@ export class ReceiptSender {
 
   push(line: string): void {
     this.pending.push(line);
-    if (this.pending.length >= BATCH) this.kick(0);
-    else this.kick(FLUSH_MS);
+    this.schedule();
   }
 
-  private kick(delayMs: number): void {
-    if (this.sending !== undefined) return;
-    if (this.timer !== undefined) {
-      if (delayMs > 0) return;
-      clearTimeout(this.timer);
-    }
+  private schedule(): void {
+    if (this.timer !== undefined || this.sending !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.sending = this.sendAll().finally(() => {
+      this.sending = this.sendPending().finally(() => {
         this.sending = undefined;
-        if (this.pending.length > 0) this.kick(FLUSH_MS);
+        if (this.pending.length > 0) this.schedule();
       });
-    }, delayMs);
+    }, FLUSH_MS);
+    this.timer.unref();
   }
 
-  private async sendAll(): Promise<void> {
-    while (this.pending.length > 0) {
-      const lines = this.pending.slice(0, BATCH);
+  /** Sends every pending line; on a failure keeps the unsent ones at the front and waits before returning. */
+  private async sendPending(): Promise<void> {
+    const lines = this.pending.splice(0, this.pending.length);
+    const bodies = packReceiptLines(lines);
+    let sentLines = 0;
+    for (const body of bodies) {
       try {
-        const result = await this.sqs.send(
-          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: lines.map((MessageBody, i) => ({ Id: String(i), MessageBody })) }),
-        );
-        const failed = new Set((result.Failed ?? []).map((f) => Number(f.Id)));
-        // Keep the failed lines at the front, in order, for the next try.
-        this.pending.splice(0, lines.length, ...lines.filter((_, i) => failed.has(i)));
-        this.stats.sent += lines.length - failed.size;
-        if (failed.size > 0) throw new Error(`${failed.size} receipt(s) refused: ${(result.Failed ?? []).map((f) => f.Code).join(', ')}`);
+        await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body }));
       } catch (error) {
+        this.pending.unshift(...lines.slice(sentLines));
         this.stats.failedCalls += 1;
         this.onError(error);
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         return;
       }
+      sentLines += body.split('\n').length;
+      this.stats.messages += 1;
+      this.stats.lines += body.split('\n').length;
     }
   }
 
@@ -70,13 +67,8 @@ export class ReceiptSender {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      await this.sending;
-      if (this.pending.length === 0) return 0;
-      this.sending = this.sendAll();
-      await this.sending;
-      this.sending = undefined;
-    }
+    await this.sending;
+    while (this.pending.length > 0 && Date.now() < deadline) await this.sendPending();
     return this.pending.length;
   }
 }

@@ -54,14 +54,22 @@ const SCENARIO_RUNNERS: Record<ScenarioKind, (command: RunCommand, signal: Abort
     return command.strict && bound.length > 0 ? EXIT.failure : EXIT.ok;
   },
   fanout: async (command, signal) => {
-    const result = await runFanoutScenario({
-      name: command.scenario.label as FanoutScenario['name'],
-      ...command.fanout,
-      resultsDir: command.resultsDir,
-      stage: 'local',
-      log: (line) => process.stderr.write(`${line}\n`),
-      signal,
-    });
+    const name = command.scenario.label as FanoutScenario['name'];
+    const log = (line: string) => void process.stderr.write(`${line}\n`);
+    const result =
+      command.stage === 'aws'
+        ? await (await import('./fanout/aws.ts')).runFanoutOnAws({
+            name,
+            outputsFile: command.outputsFile!,
+            ...(command.fanout.iterations !== undefined ? { iterations: command.fanout.iterations } : {}),
+            ...(command.fanout.intervalMs !== undefined ? { intervalMs: command.fanout.intervalMs } : {}),
+            ...(command.fanout.processor !== undefined ? { processor: command.fanout.processor } : {}),
+            ...(command.fanout.faults !== undefined ? { faults: command.fanout.faults } : {}),
+            resultsDir: command.resultsDir,
+            log,
+            signal,
+          })
+        : await runFanoutScenario({ name, ...command.fanout, resultsDir: command.resultsDir, stage: 'local', log, signal });
     process.stdout.write(`${formatFanoutResult(result)}\n`);
     if (command.report) process.stderr.write(`report: ${await writeRunReport(result.runDir)}\n`);
     return result.summary.complete ? EXIT.ok : EXIT.interrupted;

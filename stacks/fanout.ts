@@ -7,6 +7,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/ind
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
 import { PipesPipe } from '@cdktf/provider-aws/lib/pipes-pipe/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
@@ -133,12 +134,32 @@ export class FanoutStack extends TerraformStack {
       });
     }
 
-    const consumers = new ConsumerService(this, 'consumers', { config, account, partition, topicArn: topic.arn, tableName: table.name, tableArn: table.arn });
+    // Receipts: each consumer sends its delivery and lifecycle lines here; the runner reads them on AWS
+    // (docs/fanout.md, "Measuring on AWS"). Kept one day: a run reads them within seconds.
+    const receipts = new SqsQueue(this, 'receipts', {
+      name: `${prefix}-fanout-receipts`,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 86_400,
+      visibilityTimeoutSeconds: 30,
+      receiveWaitTimeSeconds: 20,
+    });
+
+    const consumers = new ConsumerService(this, 'consumers', {
+      config,
+      account,
+      partition,
+      topicArn: topic.arn,
+      tableName: table.name,
+      tableArn: table.arn,
+      receiptsQueueArn: receipts.arn,
+      receiptsQueueUrl: receipts.url,
+    });
 
     const outputs = {
       graphqlUrl: api.uris.lookup('GRAPHQL'),
       topicArn: topic.arn,
       tableName: table.name,
+      receiptsQueueUrl: receipts.url,
       clusterName: consumers.cluster.name,
       serviceName: consumers.service.name,
       processorKind: config.processorKind,

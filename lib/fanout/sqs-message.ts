@@ -3,6 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { epochMsAttribute } from './hops.ts';
 import { PIPE_MESSAGE_KIND } from './pipe-template.ts';
+import { rollCallId } from './receipts.ts';
 import { InvalidStateError, parseState, stateFromStoredItem, type FanoutState } from './state.ts';
 
 /** What a task reads from one SQS message delivered by SNS (envelope, not raw delivery). */
@@ -69,4 +70,14 @@ export function stateFromMessage(inner: unknown): FanoutState {
     return stateFromStoredItem(item);
   }
   return parseState(inner);
+}
+
+/** The runner's roll-call id when the message is an SNS envelope of a roll call, else undefined. */
+export function rollCallOf(message: Message): string | undefined {
+  try {
+    const envelope = JSON.parse(message.Body ?? '') as { Message?: unknown };
+    return typeof envelope.Message === 'string' ? rollCallId(JSON.parse(envelope.Message)) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -30,9 +30,16 @@ export interface ConsumerTask {
  * task's environment, in its own process group. Every stdout line is kept; EMF delivery lines are
  * collected as the task's deliveries (the lines CloudWatch would turn into metrics).
  */
+export type FleetEvent = { type: 'delivery'; delivery: DeliveryRecord } | { type: 'ready'; task: ConsumerTask } | { type: 'stopped'; task: ConsumerTask };
+
 export class ConsumerFleet {
   readonly tasks = new Map<string, ConsumerTask>();
   readonly deliveries: DeliveryRecord[] = [];
+  /** Called for every delivery line, task ready and task stop (the runner journals them as they happen). */
+  readonly listeners = new Set<(event: FleetEvent) => void>();
+  private notify(event: FleetEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
   /** Every process started, ready or not, so stopAll() leaves nothing behind after a failed start. */
   private readonly children = new Set<ChildProcess>();
   private nextIndex = 0;
@@ -62,7 +69,7 @@ export class ConsumerFleet {
     const taskId = `t${String(this.nextIndex).padStart(3, '0')}`;
     const startedAt = Date.now();
     const child = spawn(process.execPath, [this.options.bundle], {
-      env: { PATH: process.env['PATH'] ?? '', ...this.options.env, FANOUT_TASK_ID: taskId, PORT: '0', ...extraEnv },
+      env: { PATH: process.env['PATH'] ?? '', ...this.options.env, FANOUT_TASK_ID: taskId, PORT: '0', FANOUT_PARENT_PID: String(process.pid), ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -97,6 +104,7 @@ export class ConsumerFleet {
         const delivery = parseDeliveryEmfLine(line);
         if (delivery !== undefined) {
           this.deliveries.push(delivery);
+          this.notify({ type: 'delivery', delivery });
           return;
         }
         remember(line);
@@ -122,6 +130,7 @@ export class ConsumerFleet {
             child,
           };
           this.tasks.set(taskId, task);
+          this.notify({ type: 'ready', task });
           resolve(task);
         } else if (event === undefined || String(event['event']).endsWith('failed')) this.options.log(`${taskId}: ${line}`);
       });
@@ -132,7 +141,10 @@ export class ConsumerFleet {
   async stopTask(taskId: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; graceful: boolean }> {
     const task = this.tasks.get(taskId);
     if (!task) throw new Error(`No task ${taskId}.`);
-    task.stoppedAt ??= Date.now();
+    if (task.stoppedAt === undefined) {
+      task.stoppedAt = Date.now();
+      this.notify({ type: 'stopped', task });
+    }
     if (task.child.exitCode !== null || task.child.signalCode !== null) return { ...(await task.exit), graceful: false };
     killGroup(task.child, 'SIGTERM');
     let graceful = true;
@@ -149,7 +161,10 @@ export class ConsumerFleet {
   async killTask(taskId: string): Promise<void> {
     const task = this.tasks.get(taskId);
     if (!task) throw new Error(`No task ${taskId}.`);
-    task.stoppedAt ??= Date.now();
+    if (task.stoppedAt === undefined) {
+      task.stoppedAt = Date.now();
+      this.notify({ type: 'stopped', task });
+    }
     killGroup(task.child, 'SIGKILL');
     await task.exit;
   }

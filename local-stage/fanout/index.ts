@@ -1,6 +1,6 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CONSUMER_ENV, DEFAULT_STATE_ID, FANOUT_TABLE_NAME, PROCESSOR_ENV } from '../../lib/fanout/constants.ts';
 import { fanoutStateCreateTableInput } from '../../lib/fanout/table.ts';
 import { FANOUT_RESOLVERS } from '../../lib/fanout/templates.ts';
@@ -44,6 +44,8 @@ export interface FanoutStageOptions {
   build?: boolean;
   /** Stream processor: the Lambda bundle (default) or the EventBridge Pipe with the stack's input template. */
   processor?: ProcessorKind;
+  /** Also create the receipts queue and have every consumer send its receipts there, as on AWS. */
+  receipts?: boolean;
 }
 
 export interface FanoutStage {
@@ -53,6 +55,8 @@ export interface FanoutStage {
   topicArn: string;
   processor: ProcessorKind;
   namePrefix: string;
+  /** The receipts queue (with `receipts: true`). */
+  receiptsQueueUrl: string | undefined;
   endpoints: { dynamodb: string; sqs: string; sns: string };
   /** SDK clients pointed at the local services (for tests and the runner). */
   clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient };
@@ -102,6 +106,9 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
     });
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: FANOUT_TOPIC_NAME }));
     const topicArn = TopicArn!;
+    const receiptsQueueUrl = options.receipts
+      ? (await sqs.send(new CreateQueueCommand({ QueueName: `${LOCAL_NAME_PREFIX}-fanout-receipts` }))).QueueUrl!
+      : undefined;
 
     // dynalite drops StreamSpecification; the local stream honours the view type the stack deploys.
     const stream = new LocalStream(
@@ -156,6 +163,7 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
         [CONSUMER_ENV.tableName]: tableName,
         [CONSUMER_ENV.stateId]: DEFAULT_STATE_ID,
         [CONSUMER_ENV.namePrefix]: LOCAL_NAME_PREFIX,
+        ...(receiptsQueueUrl ? { [CONSUMER_ENV.receiptsQueueUrl]: receiptsQueueUrl } : {}),
         [CONSUMER_ENV.createDlqAlarm]: 'false',
         [CONSUMER_ENV.checkIntervalMs]: '2000',
         ...(options.consumerEnv as Record<string, string> | undefined),
@@ -175,6 +183,7 @@ export async function startFanoutStage(options: FanoutStageOptions): Promise<Fan
       topicArn,
       processor: processorKind,
       namePrefix: LOCAL_NAME_PREFIX,
+      receiptsQueueUrl,
       endpoints: { dynamodb: dynamo.endpoint, sqs: messaging, sns: messaging },
       clients: { dynamodb: dynamo.client, sqs, sns },
       consumers,

@@ -40,7 +40,7 @@ export interface RunCommand {
   /** Exit non-zero when a tier was client-bound (the load generator was the limit). */
   strict: boolean;
   /** Fan-out scenarios only: overrides of the preset (runner/fanout/scenarios.ts). */
-  fanout: { tasks?: number; iterations?: number; intervalMs?: number; processor?: 'lambda' | 'pipe' };
+  fanout: { tasks?: number; iterations?: number; intervalMs?: number; processor?: 'lambda' | 'pipe'; faults?: ('stop-task' | 'scale' | 'poison')[] };
 }
 export interface DiffCommand {
   name: 'diff';
@@ -90,6 +90,13 @@ const positiveNumber = (max: number) => (raw: string) => {
   return value;
 };
 const workerCount = (raw: string): 'auto' | number => (raw.trim() === 'auto' ? 'auto' : int(1, 64)(raw));
+const FAULTS = ['stop-task', 'scale', 'poison'] as const;
+const faultList = (raw: string): (typeof FAULTS)[number][] => {
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError(`must name at least one of ${FAULTS.join(', ')}.`);
+  for (const name of names) if (!(FAULTS as readonly string[]).includes(name)) throw new InvalidArgumentError(`unknown fault "${name}"; faults: ${FAULTS.join(', ')}.`);
+  return [...new Set(names)] as (typeof FAULTS)[number][];
+};
 const targetList = (raw: string): Target[] => {
   const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new InvalidArgumentError(`must name at least one of ${TARGETS.join(', ')}.`);
@@ -128,6 +135,7 @@ export function parseCommand(argv: readonly string[]): CliCommand {
     .option('--tasks <n>', 'fan-out: consumer tasks (overrides the scenario)', int(1, 200))
     .option('--iterations <n>', 'fan-out: mutations to send (overrides the scenario)', int(1, 1_000_000))
     .option('--interval <ms>', 'fan-out: milliseconds between mutations (overrides the scenario)', int(0, 3_600_000))
+    .option('--fault <list>', 'fan-out: faults to inject during the run, comma list of stop-task, scale, poison', faultList)
     .addOption(new Option('--processor <kind>', 'fan-out: stream processor, the Lambda or the EventBridge Pipe (local stage; on AWS the deployed one)').choices(['lambda', 'pipe']))
     .addHelpText('after', RUN_HELP_FOOTER)
     .action((opts: Record<string, unknown>) => {
@@ -146,13 +154,14 @@ export function parseCommand(argv: readonly string[]): CliCommand {
         ...(opts['iterations'] !== undefined ? { iterations: opts['iterations'] as number } : {}),
         ...(opts['interval'] !== undefined ? { intervalMs: opts['interval'] as number } : {}),
         ...(opts['processor'] !== undefined ? { processor: opts['processor'] as 'lambda' | 'pipe' } : {}),
+        ...(opts['fault'] !== undefined ? { faults: opts['fault'] as (typeof FAULTS)[number][] } : {}),
       };
       if (scenario.kind === 'http' && Object.keys(fanout).length > 0) {
-        throw new UsageError('--tasks, --iterations, --interval and --processor apply to the fan-out scenarios (fanout, fanout-quick) only.');
+        throw new UsageError('--tasks, --iterations, --interval, --processor and --fault apply to the fan-out scenarios (fanout, fanout-quick) only.');
       }
       if (scenario.kind === 'fanout') {
-        if (stage === 'aws') {
-          throw new UsageError('the fan-out scenarios run on the local stage only: collecting deliveries from Fargate tasks on AWS is not built yet (see docs/fanout.md).');
+        if (stage === 'aws' && fanout.tasks !== undefined) {
+          throw new UsageError('--tasks is a local-stage option: on AWS the task count is the ECS service\'s (stack setting fargateTaskCount).');
         }
         for (const flag of ['targets', 'rate'] as const) {
           if (opts[flag] !== undefined) throw new UsageError(`--${flag} applies to the API scenarios (test1..test5, all), not to ${scenario.label}.`);

@@ -5,11 +5,16 @@ Scenarios (closed loop: C workers, each sends its next request when the previous
   test4  5,000 @ 500             test5  10,000 @ 1,000  all    test1..test5 in order
   A comma list runs several (--scenario test1,test2).
 
-Fan-out scenarios (local stage; AppSync mutation -> DynamoDB stream -> SNS -> one SQS queue per task):
+Fan-out scenarios (AppSync mutation -> DynamoDB stream -> SNS -> one SQS queue per task; local stage, or
+--stage aws with the fan-out stack's outputs):
   fanout        a mutation every 5 s, 720 iterations, 20 tasks (one hour, as in the article)
   fanout-quick  100 mutations 100 ms apart, 20 tasks (well under a minute)
   --tasks N, --iterations N and --interval MS override the preset. --processor lambda|pipe picks the
-  stream processor on the local stage (default lambda; recorded in the run's settings). See docs/fanout.md.
+  stream processor on the local stage (default lambda; recorded in the run's settings; on AWS the deployed
+  one). --fault stop-task,scale,poison injects faults during the run (stop one task at 30 % of the
+  mutations, scale +5 at 20 % and back at 60 %, a poison message at 50 %), reported in the run's files.
+  Deliveries are journaled as they arrive (journal.jsonl); a run whose runner died is rebuilt from it,
+  marked incomplete, by the next run. See docs/fanout.md.
 
 Results: <results-dir>/<stage>/<yyyymmddThhmmssZ>-<scenario>/summary.{json,csv} (fan-out adds
 deliveries.csv), written after
@@ -22,6 +27,7 @@ Examples:
   node runner --scenario test3 --rate 200           open loop, 200 req/s
   node runner --scenario fanout-quick               fan-out delivery, 20 local tasks
   node runner --scenario fanout-quick --processor pipe   the same through the EventBridge Pipe's input template
+  node runner --scenario fanout --stage aws --outputs outputs.json --fault stop-task,scale,poison
   node runner diff results/local/RUN_A results/local/RUN_B --format md
   node runner report results/local/RUN              report.html in the run folder (written after every run unless --no-report)
   node runner report --history results/local        history.html: p50/p99 per backend and tier across the runs

@@ -32,11 +32,18 @@ export async function postGraphql(
 }
 
 /** One putState mutation, timed. */
-export async function sendMutation(url: string, stateId: string, version: number, payload: unknown, dispatcher?: Dispatcher): Promise<MutationResult> {
+export async function sendMutation(
+  url: string,
+  stateId: string,
+  version: number,
+  payload: unknown,
+  dispatcher?: Dispatcher,
+  headers: Record<string, string> = {},
+): Promise<MutationResult> {
   const sentAt = Date.now();
   const started = performance.now();
   try {
-    const answer = await postGraphql(url, PUT_STATE_MUTATION, { id: stateId, version, payload: JSON.stringify(payload) }, {}, dispatcher);
+    const answer = await postGraphql(url, PUT_STATE_MUTATION, { id: stateId, version, payload: JSON.stringify(payload) }, headers, dispatcher);
     const appsyncMs = performance.now() - started;
     const written = answer.data?.['putState'] as { writtenAt?: number } | null | undefined;
     const error = answer.errors?.map((e) => e.message).join('; ');
@@ -60,6 +67,10 @@ export async function driveMutations(options: {
   iterations: number;
   intervalMs: number;
   onSent?: (index: number) => void | Promise<void>;
+  /** Called with each answer as it arrives (the runner journals it). */
+  onResult?: (result: MutationResult) => void;
+  /** Request headers (AppSync: `x-api-key`). */
+  headers?: Record<string, string>;
   /** Stops sending (the mutations already sent are still awaited and returned). */
   signal?: AbortSignal;
 }): Promise<MutationResult[]> {
@@ -71,7 +82,12 @@ export async function driveMutations(options: {
     if (wait > 0) await abortableDelay(wait, options.signal);
     if (options.signal?.aborted) break;
     const version = options.fromVersion + i + 1;
-    pending.push(sendMutation(options.url, options.stateId, version, { seq: i + 1, note: `change ${version}` }, client));
+    pending.push(
+      sendMutation(options.url, options.stateId, version, { seq: i + 1, note: `change ${version}` }, client, options.headers).then((result) => {
+        options.onResult?.(result);
+        return result;
+      }),
+    );
     await options.onSent?.(i);
   }
   try {

@@ -4,8 +4,14 @@ import path from 'node:path';
 import type { Provenance } from '../results/schema.ts';
 import { atomicWrite } from '../results/writer.ts';
 import { HOP_NAMES, type FanoutReport } from './report.ts';
+import type { FaultOutcome } from './faults.ts';
 
 export const FANOUT_SCHEMA_VERSION = 1;
+
+export const CLOCK_CAVEATS_AWS = [
+  'ECS Fargate tasks keep time with the Amazon Time Sync Service, and the task metadata endpoint v4 reports their clock error bound (AWS Containers blog, "Run time sensitive workloads on ECS Fargate with clock accuracy tracking", https://aws.amazon.com/blogs/containers/run-time-sensitive-workloads-on-ecs-fargate-with-clock-accuracy-tracking/); the AppSync, SNS and SQS timestamps come from AWS hosts whose clock accuracy AWS does not document: treat hop differences as accurate to a few ms at best.',
+  'Task windows (readyAt, stoppedAt) are task clocks; mutation sentAt is the runner machine\'s clock: a machine whose clock is off by more than a few ms moves which changes a task is expected to get (check it with `chronyc tracking` or `timedatectl`). The appsync hop is the runner\'s monotonic clock and does not depend on it.',
+];
 
 export const CLOCK_CAVEATS = [
   'appsync is the mutation round trip measured by the runner (monotonic clock).',
@@ -18,7 +24,7 @@ export interface FanoutSummary {
   schemaVersion: typeof FANOUT_SCHEMA_VERSION;
   kind: 'fanout';
   runId: string;
-  stage: 'local';
+  stage: 'local' | 'aws';
   scenario: string;
   complete: boolean;
   startedAt: string;
@@ -31,6 +37,16 @@ export interface FanoutSummary {
   hops: FanoutReport['hops'];
   totals: FanoutReport['totals'];
   tasks: FanoutReport['tasks'];
+  /** How deliveries reached the runner: the tasks' stdout (local) or the receipts queue (AWS), with counts. */
+  collection?: Record<string, unknown>;
+  /** Faults injected by run options (--fault), each with what it did and whether the pipeline coped. */
+  faults?: FaultOutcome[];
+  /** Per task whose DLQ held messages at the end: how many and up to 3 bodies. */
+  dlq?: { taskId: string; messages: number; samples: string[] }[];
+  /** Orphans removed before the run (AWS). */
+  reaped?: Record<string, unknown>;
+  /** Rebuilt from journal.jsonl after the runner died; `complete` is then false. */
+  recovered?: boolean;
 }
 
 const round = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : Math.round(v * 100) / 100);
@@ -45,6 +61,9 @@ export function fanoutSummaryCsv(summary: FanoutSummary): string {
   }
   for (const t of summary.tasks) {
     rows.push([summary.stage, summary.scenario, 'task', t.taskId, t.delivered, '', '', '', round(t.endToEndMaxMs), '', t.expected, t.delivered, t.missing, t.lateDeliveries, t.dlqMessages, t.missing === 0 && t.lateDeliveries === 0 ? 'yes' : 'no']);
+  }
+  for (const f of summary.faults ?? []) {
+    rows.push([summary.stage, summary.scenario, 'fault', `${f.kind}:${String(f.details['action'] ?? f.kind)}@${f.afterMutations}`, '', '', '', '', '', '', '', '', '', '', '', f.held ? 'yes' : 'no']);
   }
   const tot = summary.totals;
   rows.push([summary.stage, summary.scenario, 'total', 'all', tot.delivered, '', '', '', '', '', tot.expected, tot.delivered, tot.missing, tot.late, tot.dlqMessages, summary.requirement.held ? 'yes' : 'no']);

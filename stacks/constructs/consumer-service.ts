@@ -22,6 +22,9 @@ export interface ConsumerServiceProps {
   topicArn: string;
   tableName: string;
   tableArn: string;
+  /** The runner's receipts queue: the task sends its delivery and lifecycle lines there. */
+  receiptsQueueArn: string;
+  receiptsQueueUrl: string;
 }
 
 export const CONSUMER_PORT = 8080;
@@ -82,6 +85,7 @@ export class ConsumerService extends Construct {
           resources: [`arn:${partition}:cloudwatch:${config.region}:${account}:alarm:${consumerAlarmPrefix(prefix)}*`],
         },
         { sid: 'LoadState', actions: ['dynamodb:GetItem'], resources: [props.tableArn] },
+        { sid: 'SendReceipts', actions: ['sqs:SendMessage'], resources: [props.receiptsQueueArn] },
       ],
     });
 
@@ -92,6 +96,7 @@ export class ConsumerService extends Construct {
       [CONSUMER_ENV.maxReceives]: String(config.dlqMaxReceiveCount),
       [CONSUMER_ENV.createDlqAlarm]: 'true',
       [CONSUMER_ENV.namePrefix]: prefix,
+      [CONSUMER_ENV.receiptsQueueUrl]: props.receiptsQueueUrl,
       AWS_REGION: config.region,
     };
     const healthCheck = `fetch('http://127.0.0.1:${CONSUMER_PORT}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;

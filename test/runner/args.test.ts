@@ -50,6 +50,10 @@ describe('parseCommand', () => {
     assert.equal(c.scenario.kind, 'fanout');
     assert.deepEqual(c.fanout, { tasks: 4, iterations: 10, intervalMs: 50 });
     assert.deepEqual(run('--scenario', 'fanout').fanout, {});
+    assert.deepEqual(run('--scenario', 'fanout', '--fault', 'poison,stop-task,poison', '--processor', 'pipe').fanout, { faults: ['poison', 'stop-task'], processor: 'pipe' });
+    const aws = run('--scenario', 'fanout-quick', '--stage', 'aws', '--outputs', 'o.json', '--fault', 'scale');
+    assert.equal(aws.stage, 'aws');
+    assert.deepEqual(aws.fanout, { faults: ['scale'] });
   });
 
   it('defaults: all tiers, all targets, local stage, closed loop', () => {
@@ -109,7 +113,9 @@ describe('parseCommand', () => {
     usage(['--scenario', 'test1', '--tasks', '5'], /apply to the fan-out scenarios/);
     usage(['parity', '--stage', 'aws'], /needs --outputs FILE/);
     usage(['parity', '--targets', 'lambda'], /at least two/);
-    usage(['--scenario', 'fanout-quick', '--stage', 'aws', '--outputs', 'o.json'], /local stage only/);
+    usage(['--scenario', 'fanout-quick', '--stage', 'aws', '--outputs', 'o.json', '--tasks', '3'], /task count is the ECS service/);
+    usage(['--scenario', 'fanout-quick', '--fault', 'meteor'], /unknown fault "meteor"/);
+    usage(['--scenario', 'test1', '--fault', 'poison'], /apply to the fan-out scenarios/);
     usage(['--scenario', 'fanout-quick', '--rate', '5'], /--rate applies to the API scenarios/);
     usage(['--scenario', 'fanout-quick', '--tasks', '0'], /--tasks.*integer from 1/);
     for (const argv of [['--scenario', 'nope'], ['--bogus'], ['--rate', '0']]) {

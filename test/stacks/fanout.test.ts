@@ -89,6 +89,10 @@ describe('fanout stack (Lambda processor, defaults)', () => {
     assert.equal(vars[CONSUMER_ENV.tableName], ref(stack, 'aws_dynamodb_table', 'name'));
     assert.equal(vars[CONSUMER_ENV.maxReceives], '3', 'messages move to the DLQ after 3 receives');
     assert.equal(vars[CONSUMER_ENV.createDlqAlarm], 'true');
+    assert.equal(vars[CONSUMER_ENV.receiptsQueueUrl], ref(stack, 'aws_sqs_queue', 'url'), 'receipts go to the stack\'s receipts queue');
+    const receipts = only(stack, 'aws_sqs_queue');
+    assert.equal(receipts['name'], 'sst-fanout-receipts');
+    assert.equal(receipts['sqs_managed_sse_enabled'], true);
     assert.equal(c.logConfiguration.logDriver, 'awslogs');
     const group = resources(stack, 'aws_cloudwatch_log_group').find((g) => g['name'] === '/ecs/sst-fanout-consumer');
     assert.ok(Number(group?.['retention_in_days']) > 0);
@@ -109,11 +113,12 @@ describe('fanout stack (Lambda processor, defaults)', () => {
     assert.deepEqual(bySid['OwnDlqAlarm']?.Resource, [`arn:${partition}:cloudwatch:us-east-1:\${data.aws_caller_identity.account.account_id}:alarm:sst-fanout-task-dlq-*`]);
     assert.equal(env(stack)[CONSUMER_ENV.namePrefix], 'sst', 'the consumer names its queues under the same prefix IAM allows');
     assert.deepEqual(bySid['LoadState']?.Resource, [ref(stack, 'aws_dynamodb_table', 'arn')]);
-    assert.equal(statements.length, 4);
+    assert.deepEqual(bySid['SendReceipts'], { Sid: 'SendReceipts', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [ref(stack, 'aws_sqs_queue', 'arn')] });
+    assert.equal(statements.length, 5);
   });
 
   it('outputs what the fan-out runner needs, the API key as sensitive', () => {
-    for (const key of ['graphqlUrl', 'graphqlApiKey', 'topicArn', 'tableName', 'clusterName', 'serviceName', 'processorKind', 'namePrefix', 'region', 'config']) {
+    for (const key of ['graphqlUrl', 'graphqlApiKey', 'topicArn', 'tableName', 'receiptsQueueUrl', 'clusterName', 'serviceName', 'processorKind', 'namePrefix', 'region', 'config']) {
       assert.ok(stack.output[key], key);
     }
     assert.equal(stack.output['graphqlApiKey']!.sensitive, true);

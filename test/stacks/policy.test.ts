@@ -68,9 +68,10 @@ describe('policy scan (least privilege)', () => {
           assert.ok(Number(group['retention_in_days']) > 0, `${name}: log group ${group['name']}`);
         }
       }
-      // Both variants' fan-out stacks: a topic each, and a queue + DLQ per consumer task.
+      // Both variants' fan-out stacks: a topic and a receipts queue each, and a queue + DLQ per consumer task.
       assert.equal(checked.topics, 2, JSON.stringify(checked));
-      assert.equal(checked.queues + checked.consumerQueues, 4, JSON.stringify(checked));
+      assert.equal(checked.queues, 2, JSON.stringify(checked));
+      assert.equal(checked.consumerQueues, 4, JSON.stringify(checked));
     } finally {
       lambdaVariant.cleanup();
     }
