@@ -165,6 +165,7 @@ ${htmlTable(['hop', 'count', 'p50', 'p90', 'p99', 'max', 'avg'], hopRows)}
 ${chartFigure('tasks', 'deliveries per task', true, 340)}
 ${htmlTable(['task', 'expected', 'delivered', 'applied', 'stale', 'duplicate', 'missing', `over ${req.thresholdMs} ms`, 'in DLQ', 'max end to end (ms)'], taskRows)}
 </section>
+${faultSection(summary)}
 <section id="settings"><h2>Settings and environment</h2>
 ${definitionList([['stage', summary.stage === 'local' ? 'local (not AWS)' : summary.stage], ['run id', summary.runId], ['scenario', summary.scenario], ...Object.entries(summary.settings ?? {}), ...provenanceEntries(summary.provenance), ['schema version', summary.schemaVersion]])}
 <h3>Clock caveats</h3>
@@ -172,4 +173,24 @@ ${definitionList([['stage', summary.stage === 'local' ? 'local (not AWS)' : summ
 </section>
 ${footer(`node runner report ${summary.stage}/${summary.runId}`)}`;
   return { title: `${summary.stage === 'local' ? '[LOCAL] ' : `[${String(summary.stage).toUpperCase()}] `}${summary.runId}: fan-out benchmark`, body, charts };
+}
+
+/** Faults injected by the run (--fault), DLQ contents, collection and recovery notes; empty when none. */
+function faultSection(summary: FanoutSummary): string {
+  const parts: string[] = [];
+  if (summary.recovered) parts.push(`<p class="bad">Rebuilt from journal.jsonl after the runner died: figures cover what was journaled before.</p>`);
+  if (summary.faults?.length) {
+    parts.push(
+      htmlTable(
+        ['fault', 'action', 'after mutation', 'held', 'outcome'],
+        summary.faults.map((f) => [f.kind, String(f.details['action'] ?? ''), f.afterMutations, { html: f.held ? '<span class="good">yes</span>' : '<strong class="bad">no</strong>' }, f.outcome]),
+        2,
+      ),
+    );
+  }
+  if (summary.dlq?.length) {
+    parts.push(htmlTable(['task', 'DLQ messages', 'first bodies'], summary.dlq.map((d) => [d.taskId, d.messages, d.samples.join(' | ')]), 1));
+  }
+  if (summary.collection) parts.push(`<p class="note">Deliveries collected through: ${escapeHtml(String(summary.collection['method'] ?? ''))}.</p>`);
+  return parts.length === 0 ? '' : `<section id="faults"><h2>Faults, DLQs and collection</h2>\n${parts.join('\n')}\n</section>`;
 }

@@ -12,6 +12,7 @@ import { deliveriesCsv, fanoutSummaryCsv, type FanoutSummary } from '../../runne
 import { LocalFleetControl } from '../../runner/fanout/fleet.ts';
 import { readJournal } from '../../runner/fanout/journal.ts';
 import { localAliveOwners } from '../../runner/fanout/reaper.ts';
+import { writeRunReport } from '../../runner/report/write.ts';
 import { buildFanoutReport } from '../../runner/fanout/report.ts';
 
 /**
@@ -103,5 +104,12 @@ describe('fan-out --stage aws collection path, on local stand-ins', () => {
     assert.equal(readFileSync(path.join(result.runDir, 'summary.csv'), 'utf8'), fanoutSummaryCsv(stdoutSummary));
     assert.ok(existsSync(path.join(result.runDir, 'summary.json')));
     assert.ok(journal.deliveries.length >= summary.totals.delivered, 'every delivery is in the journal');
+
+    // The report shows the stage, the faults and the DLQ.
+    const html = readFileSync(await writeRunReport(result.runDir), 'utf8');
+    assert.match(html, /\[AWS\]/);
+    assert.match(html, /Faults, DLQs and collection/);
+    assert.match(html, /stop-task/);
+    assert.ok(html.includes(poisoned));
   });
 });
