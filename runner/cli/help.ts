@@ -21,6 +21,12 @@ deliveries.csv), written after
 every target and tier (an interrupted run keeps its finished tiers and is marked incomplete).
 Schema: runner/results/schema.ts.
 
+Load engine: --workers N runs it in N worker threads (connections split, one start instant,
+histograms merged); auto = one per 50 connections, at most one per CPU. Each row records the
+workers and the generator's health; a tier where the generator was the limit is marked
+CLIENT-BOUND (its latency is inflated), and --strict then exits 1. 2xx bodies are checked
+(breed and count); a wrong page counts as bad_body, not ok. See docs/runner.md.
+
 Examples:
   node runner --scenario test1                      local stage (started and stopped for you)
   node runner --scenario all --stage aws --outputs outputs.json

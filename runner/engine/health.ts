@@ -18,6 +18,8 @@ export interface WorkerHealth {
   cpuShare: number;
   /** How late this slice started after the agreed start instant, ms (barrier quality). */
   startLagMs: number;
+  /** The engine's self warm-up before this slice (slice.ts primeEngine), ms; 0 when the thread was warm. */
+  primeMs?: number;
 }
 
 const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux

@@ -59,11 +59,11 @@ export interface LoadResult {
 }
 
 /**
- * The default worker count: one thread per 100 connections, at most one per CPU the process may use
- * (test1..test3: 1; test4 and test5 on 2 cores: 2). Measured in docs/runner.md ("Workers").
+ * The default worker count: one thread per 50 connections, at most one per CPU the process may use
+ * (test1, test2: 1; test3..test5 on 2 cores: 2). Measured in docs/runner.md ("Workers").
  */
 export function defaultWorkers(concurrency: number, cpus: number = availableParallelism()): number {
-  return Math.max(1, Math.min(cpus, Math.ceil(concurrency / 100)));
+  return Math.max(1, Math.min(cpus, Math.ceil(concurrency / 50)));
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {

@@ -80,6 +80,15 @@ describe('parseCommand', () => {
     assert.equal(c.seed, 42);
     assert.equal(c.resultsDir, '/tmp/r');
   });
+  it('--workers N | auto and --strict', () => {
+    assert.equal(run().workers, 'auto');
+    assert.equal(run().strict, false);
+    assert.equal(run('--workers', '3').workers, 3);
+    assert.equal(run('--workers', 'auto').workers, 'auto');
+    assert.equal(run('--strict').strict, true);
+    usage(['--workers', '0'], /--workers/);
+    usage(['--workers', 'many'], /--workers/);
+  });
   it('reads diff, stage and seed', () => {
     assert.deepEqual(parseCommand(['diff', 'a', 'b', '--format', 'md']), { name: 'diff', runA: 'a', runB: 'b', format: 'md', resamples: 1000, seed: 1 });
     assert.deepEqual(parseCommand(['stage']), { name: 'stage' });

@@ -230,5 +230,18 @@ describe('saturation guard', () => {
     assert.match(busy.reason!, /worker 2: event loop busy 97 %/);
     const late = judgeClientBound([h({ eventLoopDelayMs: { p50: 11, p99: 250, max: 400 } })]);
     assert.match(late.reason!, /event-loop delay p99 250 ms/);
+    const starved = judgeClientBound([h({ eventLoopUtilization: 0.4, cpuShare: 0.1 })]);
+    assert.match(starved.reason!, /starved of CPU: the thread ran 10 % of the time while its loop was busy 40 %/);
+    assert.equal(judgeClientBound([h({ eventLoopUtilization: 0.4, cpuShare: 0.1, cpuScope: 'process' })]).clientBound, false, 'process CPU says nothing about one thread');
+    assert.equal(judgeClientBound([h({ eventLoopUtilization: 0.59, cpuShare: 0.5 })]).clientBound, false);
+    assert.equal(judgeClientBound([h({ eventLoopUtilization: 0.6 })]).clientBound, true);
+  });
+});
+
+describe('default workers', () => {
+  it('one per 50 connections, at most one per CPU, at least one', async () => {
+    const { defaultWorkers } = await import('../../runner/engine/load.ts');
+    assert.deepEqual([1, 10, 100, 500, 1000].map((c) => defaultWorkers(c, 2)), [1, 1, 2, 2, 2]);
+    assert.deepEqual([1, 10, 100, 500, 1000].map((c) => defaultWorkers(c, 8)), [1, 1, 2, 8, 8]);
   });
 });
