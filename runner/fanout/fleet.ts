@@ -59,11 +59,13 @@ export class EcsFleetControl implements FleetControl {
   async settle(): Promise<void> {}
 
   /**
-   * Of these owner tags (ECS task ARNs), the ones whose task has not stopped. DescribeTasks answers for
-   * up to 100 tasks; a task ECS no longer knows (reported as a failure, MISSING) is gone.
+   * Of these owner tags, the ones to keep: ECS task ARNs whose task has not stopped (DescribeTasks, up to
+   * 100 at a time; a task ECS no longer knows, reported as a failure, is gone), and every owner that is
+   * not an ECS task ARN.
    */
   async aliveOwners(owners: readonly string[]): Promise<Set<string>> {
-    const alive = new Set<string>();
+    // An owner that is not an ECS task ARN (a consumer run elsewhere) cannot be checked: never reaped.
+    const alive = new Set<string>(owners.filter((o) => !(o.startsWith('arn:') && o.includes(':task/'))));
     const arns = owners.filter((o) => o.startsWith('arn:') && o.includes(':task/'));
     for (let i = 0; i < arns.length; i += 100) {
       let tasks;
@@ -108,12 +110,19 @@ export class LocalFleetControl implements FleetControl {
 
   async setDesiredCount(count: number): Promise<void> {
     this.desired = count;
-    const running = this.fleet.running();
-    if (count > running.length) this.background.push(this.fleet.startTasks(count - running.length));
-    for (const task of running.slice(count).reverse()) this.background.push(this.fleet.stopTask(task.taskId));
+    // Like ECS, converge on the desired count once the tasks still starting are up (they count too).
+    const starting = Promise.allSettled(this.background);
+    this.background.push(starting.then(() => converge(this.fleet, count)));
   }
 
   async settle(): Promise<void> {
     await Promise.all(this.background);
   }
+}
+
+/** Starts or stops tasks (newest first) until `count` run. */
+export async function converge(fleet: ConsumerFleet, count: number): Promise<void> {
+  const running = fleet.running();
+  if (count > running.length) await fleet.startTasks(count - running.length);
+  await Promise.all(running.slice(count).reverse().map((task) => fleet.stopTask(task.taskId)));
 }

@@ -216,7 +216,16 @@ export function receiptsSource(options: ReceiptsSourceOptions): FanoutSource {
     const sentAt = Date.now();
     await options.sns.send(new PublishCommand({ TopicArn: options.topicArn, Message: rollCallMessage(callId) }));
     const deadline = sentAt + (options.rollCallTimeoutMs ?? 30_000);
-    while (tracker!.answers(callId).size < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Until every running task answered; or, once some did, 3 s without a new answer (a task stopping
+    // meanwhile never answers); at most the timeout.
+    let lastCount = 0;
+    let lastChange = Date.now();
+    while (tracker!.answers(callId).size < expected && Date.now() < deadline) {
+      const count = tracker!.answers(callId).size;
+      if (count !== lastCount) [lastCount, lastChange] = [count, Date.now()];
+      else if (count > 0 && Date.now() - lastChange > 3000) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const answers = tracker!.answers(callId);
     const record = { label, expected, answered: answers.size, ready: [...answers.values()].filter((a) => a['phase'] === 'ready').length, waitedMs: Date.now() - sentAt };
     calls.push(record);

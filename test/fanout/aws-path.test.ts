@@ -11,6 +11,10 @@ import { POISON_BODY } from '../../runner/fanout/faults.ts';
 import { deliveriesCsv, fanoutSummaryCsv, type FanoutSummary } from '../../runner/fanout/files.ts';
 import { LocalFleetControl } from '../../runner/fanout/fleet.ts';
 import { readJournal } from '../../runner/fanout/journal.ts';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { startEcsStandIn } from '../../local-stage/fanout/ecs-standin.ts';
+import { localClientConfig } from '../../local-stage/local-aws.ts';
+import { EcsFleetControl } from '../../runner/fanout/fleet.ts';
 import { localAliveOwners } from '../../runner/fanout/reaper.ts';
 import { writeRunReport } from '../../runner/report/write.ts';
 import { buildFanoutReport } from '../../runner/fanout/report.ts';
@@ -66,6 +70,8 @@ describe('fan-out --stage aws collection path, on local stand-ins', () => {
       { name: 'fanout-quick', outputsFile, iterations: 60, intervalMs: 100, faults: ['stop-task', 'scale', 'poison'], resultsDir: dir, log: (l) => logs.push(l), settleTimeoutMs: 15_000 },
       () => ({ sqs: stage.clients.sqs, sns: stage.clients.sns, fleet, aliveOwners: async (owners) => localAliveOwners(owners), receiveWaitTimeS: 1 }),
     );
+    await fleet.settle();
+    assert.equal(stage.consumers.running().length, 4, 'scaled back to 4 tasks');
     const { summary, report } = result;
     assert.equal(summary.stage, 'aws');
     assert.equal(path.dirname(result.runDir), path.join(dir, 'aws'));
@@ -111,5 +117,36 @@ describe('fan-out --stage aws collection path, on local stand-ins', () => {
     assert.match(html, /Faults, DLQs and collection/);
     assert.match(html, /stop-task/);
     assert.ok(html.includes(poisoned));
+  });
+
+  test('the faults through ECS calls (a real ECS client against a stand-in backed by the local fleet)', async (t) => {
+    const standIn = await startEcsStandIn({ fleet: stage.consumers, cluster: 'local', service: 'local', region: 'us-east-1' });
+    const ecs = new ECSClient(localClientConfig(standIn.endpoint));
+    try {
+      const fleet = new EcsFleetControl(ecs, 'local', 'local');
+      const before = await fleet.runningTaskIds();
+      assert.deepEqual(before.sort(), stage.consumers.running().map((task) => task.taskId).sort());
+      const result = await runFanoutOnAws(
+        { name: 'fanout-quick', outputsFile, iterations: 40, intervalMs: 100, faults: ['stop-task', 'scale'], resultsDir: dir, log: () => {}, settleTimeoutMs: 15_000 },
+        () => ({ sqs: stage.clients.sqs, sns: stage.clients.sns, fleet, aliveOwners: (owners) => fleet.aliveOwners(owners), receiveWaitTimeS: 1 }),
+      );
+      await standIn.settle();
+      const { summary } = result;
+      assert.equal(summary.totals.missing, 0, JSON.stringify(summary.tasks));
+      assert.deepEqual((summary.faults ?? []).map((f) => [f.details['action'], f.held, f.error]), [
+        ['scale-out', true, undefined],
+        ['stop-task', true, undefined],
+        ['scale-in', true, undefined],
+      ]);
+      for (const f of summary.faults ?? []) t.diagnostic(`${f.details['action']}: ${f.outcome}`);
+      assert.equal(await fleet.desiredCount(), before.length, 'back to the desired count it started with');
+      assert.equal(stage.consumers.running().length, before.length, 'and that many tasks run');
+      const stoppedId = summary.faults!.find((f) => f.kind === 'stop-task')!.details['taskId'] as string;
+      const alive = await fleet.aliveOwners([`arn:aws:ecs:us-east-1:000000000000:task/local/${stoppedId}`, `arn:aws:ecs:us-east-1:000000000000:task/local/nope`, 'local:elsewhere:1']);
+      assert.deepEqual([...alive], ['local:elsewhere:1'], 'a stopped or unknown ECS task is gone; a non-ECS owner is kept');
+    } finally {
+      ecs.destroy();
+      await standIn.close();
+    }
   });
 });
