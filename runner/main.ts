@@ -138,6 +138,25 @@ async function execute(command: CliCommand): Promise<number> {
     }
     case 'seed':
       return runSeed(command.outputsFile);
+    case 'calibrate': {
+      const { calibrate, formatCalibration } = await import('./calibrate/calibrate.ts');
+      const controller = new AbortController();
+      const onSignal = () => controller.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const { calibration, file } = await calibrate(command.options, { log: (line) => process.stderr.write(`${line}\n`), signal: controller.signal });
+        if (controller.signal.aborted) {
+          process.stderr.write('calibration interrupted; nothing written\n');
+          return EXIT.interrupted;
+        }
+        process.stdout.write(`${formatCalibration(calibration, file)}\n`);
+        return EXIT.ok;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    }
   }
 }
 

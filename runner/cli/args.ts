@@ -3,7 +3,9 @@ import { ConfigError } from '../../lib/errors.ts';
 import { TARGETS, type Target } from '../../lib/stage/targets.ts';
 import type { StageName } from '../results/schema.ts';
 import { resolveScenarios, type ResolvedScenarios } from '../scenarios.ts';
-import { DIFF_HELP_FOOTER, REPORT_HELP_FOOTER, RUN_HELP_FOOTER } from './help.ts';
+import os from 'node:os';
+import { CALIBRATE_DEFAULTS, type CalibrateOptions } from '../calibrate/calibrate.ts';
+import { CALIBRATE_HELP_FOOTER, DIFF_HELP_FOOTER, REPORT_HELP_FOOTER, RUN_HELP_FOOTER } from './help.ts';
 
 /** Defaults of `node runner` (the run command), in one place. */
 export const RUN_DEFAULTS = {
@@ -68,11 +70,16 @@ export interface SeedCommand {
   name: 'seed';
   outputsFile: string;
 }
+/** `node runner calibrate`: how much load this machine generates before it measures itself. */
+export interface CalibrateCommand {
+  name: 'calibrate';
+  options: CalibrateOptions;
+}
 export interface HelpCommand {
   name: 'help';
   text: string;
 }
-export type CliCommand = RunCommand | DiffCommand | ReportCommand | StageCommand | ParityCommand | SeedCommand | HelpCommand;
+export type CliCommand = RunCommand | DiffCommand | ReportCommand | StageCommand | ParityCommand | SeedCommand | CalibrateCommand | HelpCommand;
 
 /** A bad command line; `message` is the one-line reason. */
 export class UsageError extends ConfigError {}
@@ -104,6 +111,17 @@ const targetList = (raw: string): Target[] => {
     if (!(TARGETS as readonly string[]).includes(name)) throw new InvalidArgumentError(`unknown target "${name}"; valid targets: ${TARGETS.join(', ')}.`);
   }
   return TARGETS.filter((t) => names.includes(t));
+};
+
+const workerList = (raw: string, cores: number): number[] => {
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError('--workers needs at least one worker count.');
+  const counts = items.map((item) => {
+    const n = Number(item);
+    if (!/^\d+$/.test(item) || n < 1 || n > cores) throw new UsageError(`--workers: "${item}" is not a worker count from 1 to ${cores} (the cores of this machine).`);
+    return n;
+  });
+  return [...new Set(counts)].sort((a, b) => a - b);
 };
 
 /** Parses `node runner ...` arguments (without `node runner`). Never exits; throws UsageError. */
@@ -246,6 +264,39 @@ export function parseCommand(argv: readonly string[]): CliCommand {
     .requiredOption('-o, --outputs <file>', 'the JSON written by `cdktf output --outputs-file`')
     .action((opts: Record<string, unknown>) => {
       result = { name: 'seed', outputsFile: opts['outputs'] as string };
+    });
+
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  program
+    .command('calibrate')
+    .description('find the highest concurrency this machine drives with p50 within 10 % of a delay server\'s latency, per worker count')
+    .option('--delay-ms <ms>', 'the delay server answers after this many milliseconds', int(0, 10_000), CALIBRATE_DEFAULTS.delayMs)
+    .option('--body-kb <kb>', 'body size of each answer in KiB', positiveNumber(10_240), CALIBRATE_DEFAULTS.bodyKb)
+    .option('--workers <list>', `worker counts to calibrate, comma list (default 1..${cores}, the cores)`)
+    .option('--tolerance <percent>', 'allowed p50 inflation over the server\'s real latency, in percent', positiveNumber(100), CALIBRATE_DEFAULTS.tolerance * 100)
+    .option('--max-concurrency <n>', 'search ceiling', int(1, 20_000), CALIBRATE_DEFAULTS.maxConcurrency)
+    .option('--budget <s>', 'seconds per worker count, at most', int(5, 3_600), CALIBRATE_DEFAULTS.budgetSeconds)
+    .option('--out <file>', 'write the calibration here instead of .sst/calibration/<machine-id>.json')
+    .addHelpText('after', CALIBRATE_HELP_FOOTER)
+    .action((opts: Record<string, unknown>) => {
+      const workers = opts['workers'] === undefined ? Array.from({ length: cores }, (_, i) => i + 1) : workerList(opts['workers'] as string, cores);
+      const out = opts['out'] as string | undefined;
+      result = {
+        name: 'calibrate',
+        options: {
+          delayMs: opts['delayMs'] as number,
+          bodyKb: opts['bodyKb'] as number,
+          workers,
+          tolerance: (opts['tolerance'] as number) / 100,
+          startConcurrency: CALIBRATE_DEFAULTS.startConcurrency,
+          maxConcurrency: opts['maxConcurrency'] as number,
+          maxProbes: CALIBRATE_DEFAULTS.maxProbes,
+          budgetSeconds: opts['budget'] as number,
+          rounds: CALIBRATE_DEFAULTS.rounds,
+          timeoutMs: CALIBRATE_DEFAULTS.timeoutMs,
+          ...(out ? { out } : {}),
+        },
+      };
     });
 
   try {

@@ -56,3 +56,13 @@ with no network), built from the result files only, so any committed run can be 
   node runner report results/local/RUN          writes results/local/RUN/report.html
   node runner report --history results/local    writes results/local/history.html
 `;
+
+export const CALIBRATE_HELP_FOOTER = `
+Starts a delay server in its own process (answers after --delay-ms with a --body-kb JSON body),
+measures its real latency with one connection, then per worker count doubles the concurrency until
+p50 exceeds that latency by more than --tolerance (or a request fails), and bisects. Bounded: at most
+12 probes and --budget seconds per worker count. Prints the answer and a recommendation and writes
+.sst/calibration/<machine-id>.json; every later run records it in summary.json (provenance.calibration).
+  node runner calibrate                              60 ms, 35 KiB, workers 1..cores
+  node runner calibrate --delay-ms 20 --body-kb 4 --workers 1
+`;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { lastCalibrationRef } from '../calibrate/calibration-file.ts';
 import type { Provenance } from './schema.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -9,6 +10,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** How a result was made: kit version and commit, Node, machine. Nothing machine-local beyond the hardware. */
 export function collectProvenance(): Provenance {
   const cpus = os.cpus();
+  const calibration = lastCalibrationRef();
   return {
     runnerVersion: runnerVersion(),
     gitCommit: git(['rev-parse', 'HEAD']),
@@ -18,8 +20,12 @@ export function collectProvenance(): Provenance {
     arch: process.arch,
     cpus: { count: os.availableParallelism?.() ?? cpus.length, model: cpus[0]?.model.trim() ?? 'unknown' },
     memoryBytes: os.totalmem(),
+    ...(calibration ? { calibration } : {}),
   };
 }
+
+/** The kit's git commit, or null outside a checkout. */
+export const gitCommit = (): string | null => git(['rev-parse', 'HEAD']);
 
 export function runnerVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };

@@ -9,6 +9,7 @@
  * tier's wall time, times as ISO 8601 UTC strings, histogram values in microseconds.
  */
 import type { Target } from '../../lib/stage/targets.ts';
+import type { CalibrationRef } from '../calibrate/calibration-file.ts';
 import type { WorkerHealth } from '../engine/health.ts';
 import type { BadBodyKind, BadBodySample, ClientErrorKind } from '../engine/tally.ts';
 
@@ -67,6 +68,14 @@ export interface Provenance {
   arch: string;
   cpus: { count: number; model: string };
   memoryBytes: number;
+  /**
+   * Optional (absent in older runs, and when this machine was never calibrated): the last
+   * `node runner calibrate` of the machine that generated the load, from
+   * `.sst/calibration/<machine-id>.json` (runner/calibrate/calibration-file.ts). Per worker count,
+   * the highest concurrency (and its throughput) whose p50 stayed within `tolerance` of a delay
+   * server's real latency; beyond it the runner's figures include its own queueing.
+   */
+  calibration?: CalibrationRef;
 }
 
 export interface BackendInfo {
