@@ -59,19 +59,16 @@ export interface DriveRequest {
 }
 export type Driver = ((req: DriveRequest) => Promise<Probe>) & { description: string; maxWorkers: number };
 
-/**
- * The engine the runner uses today: runLoad, one thread. Worker counts above one need the
- * worker-thread engine (runner/engine/workers.ts); until then they are reported as unsupported.
- */
+/** The runner's own engine (runLoad): worker threads, connections split between them, histograms merged. */
 export const runLoadDriver: Driver = Object.assign(
   async (req: DriveRequest): Promise<Probe> => {
-    if (req.workers !== 1) throw new RangeError('runLoad drives one worker');
     const target = new URL(req.url);
     const r = await runLoad({
       origin: target.origin,
       paths: [target.pathname],
       requests: req.requests,
       concurrency: req.concurrency,
+      workers: req.workers,
       timeoutMs: req.timeoutMs,
       warmup: req.warmup,
       signal: req.signal,
@@ -81,6 +78,7 @@ export const runLoadDriver: Driver = Object.assign(
       concurrency: req.concurrency,
       requests: req.requests,
       completed: r.tally.completed,
+      // An aborted probe (its time bound) never passes.
       ok: r.aborted ? Math.min(r.tally.ok, req.requests - 1) : r.tally.ok,
       p50Ms: h.totalCount > 0 ? h.getValueAtPercentile(50) / 1000 : Number.POSITIVE_INFINITY,
       p99Ms: h.totalCount > 0 ? h.getValueAtPercentile(99) / 1000 : Number.POSITIVE_INFINITY,
@@ -88,7 +86,7 @@ export const runLoadDriver: Driver = Object.assign(
       wallMs: r.wallMs,
     };
   },
-  { description: 'runLoad (runner/engine/load.ts), one thread', maxWorkers: 1 },
+  { description: 'runLoad (runner/engine/load.ts), worker threads', maxWorkers: os.availableParallelism?.() ?? os.cpus().length },
 );
 
 const DELAY_SERVER = fileURLToPath(new URL('./delay-server.ts', import.meta.url));
