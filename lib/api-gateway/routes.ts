@@ -13,7 +13,11 @@
  *   request template, the integration responses in the order API Gateway must try them, and the method
  *   response status codes. `selectionPattern: undefined` is the default response; a pattern is a Java
  *   regex matched against the whole status code the service answered with.
- * - `awsIntegrationUri(service, action, region)`: that URI.
+ * - `GATEWAY_RESPONSES`: the gateway responses the stack sets (DEFAULT_4XX, DEFAULT_5XX) and their body
+ *   template: every error API Gateway itself answers (unknown path, timeout, throttling, ...) in the kit's
+ *   JSON error shape, `{"error":{"code":<response type>,"message":...}}`. The template is NOT Velocity:
+ *   API Gateway substitutes `$context.error.*` variables in it as plain text.
+ * - `awsIntegrationUri(service, action, region, partition)`: that URI.
  * - `readTemplate(path)`: a template's text, read from the repo root (embed it byte for byte).
  */
 import { readFileSync } from 'node:fs';
@@ -40,6 +44,7 @@ export const TEMPLATE_FILES = {
   sfnResponse: 'templates/sfn/response.vtl',
   integrationError: 'templates/common/integration-error.vtl',
   sfnDefinition: 'templates/sfn/breed-page.asl.json',
+  gatewayResponse: 'templates/common/gateway-response.json',
 } as const;
 export type TemplateFile = (typeof TEMPLATE_FILES)[keyof typeof TEMPLATE_FILES];
 
@@ -113,9 +118,22 @@ export const API_ROUTES = {
 
 export type ApiRouteName = keyof typeof API_ROUTES;
 
-/** The integration URI of an AWS service action, e.g. `arn:aws:apigateway:eu-west-1:dynamodb:action/Query`. */
-export function awsIntegrationUri(service: string, action: string, region: string): string {
-  return `arn:aws:apigateway:${region}:${service}:action/${action}`;
+/**
+ * The gateway responses the stack sets. Response types without their own gateway response fall back to
+ * DEFAULT_4XX / DEFAULT_5XX and keep their own status code (AWS doc "Gateway response types for API
+ * Gateway"), so e.g. MISSING_AUTHENTICATION_TOKEN stays 403 with this body.
+ */
+export const GATEWAY_RESPONSES = [
+  { responseType: 'DEFAULT_4XX', template: TEMPLATE_FILES.gatewayResponse },
+  { responseType: 'DEFAULT_5XX', template: TEMPLATE_FILES.gatewayResponse },
+] as const;
+
+/**
+ * The integration URI of an AWS service action, e.g. `arn:aws:apigateway:eu-west-1:dynamodb:action/Query`;
+ * `partition` is `aws`, `aws-cn` or `aws-us-gov` (the stacks pass the `aws_partition` data source's).
+ */
+export function awsIntegrationUri(service: string, action: string, region: string, partition = 'aws'): string {
+  return `arn:${partition}:apigateway:${region}:${service}:action/${action}`;
 }
 
 /** The text of a template file, read from the repo root. */

@@ -5,10 +5,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { API_ROUTES, BREED_PATH_PARAMETER, readTemplate, STAGE_VARIABLES, TEMPLATE_FILES, type ApiRouteName } from '../../lib/api-gateway/routes.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { errorBody } from '../../lib/http-error-body.ts';
+import { BAD_REQUEST_MESSAGE } from '../../lib/turkeys/breed-param.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local-aws.ts';
 import { createLocalExpressStateMachine } from '../stepfunctions/express-state-machine.ts';
 import { AwsIntegration, dynamodbQueryAction, startSyncExecutionAction, type GatewayResponse } from './aws-integration.ts';
-import { buildLambdaContext, buildProxyEvent, LAMBDA_FAILURE_RESPONSE, mapProxyResult, type LambdaHandler } from './lambda-proxy.ts';
+import { INTEGRATION_TIMEOUT, INTERNAL_FAILURE, LAMBDA_PROXY_FAILURE, MISSING_AUTHENTICATION_TOKEN } from './gateway-responses.ts';
+import { buildLambdaContext, buildProxyEvent, mapProxyResult, type LambdaHandler } from './lambda-proxy.ts';
 import type { TemplateContext, TemplateParams } from './vtl.ts';
 
 /**
@@ -62,25 +64,12 @@ const API_ID = 'local';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const ROUTE_PATTERN = /^\/(direct|sfn|lambda)\/turkeys\/([^/]+)$/;
-const NOT_FOUND: GatewayResponse = {
-  statusCode: 404,
-  headers: JSON_HEADERS,
-  body: JSON.stringify(errorBody('NOT_FOUND', 'no such route; try GET /direct|sfn|lambda/turkeys/{breed}')),
-};
+// A path API Gateway cannot decode: reported to get a 400 before any integration (docs/aws-fidelity.md A6;
+// body unverified). The body is the one Express answers, so all backends agree locally.
 const BAD_PATH: GatewayResponse = {
   statusCode: 400,
   headers: JSON_HEADERS,
-  body: JSON.stringify(errorBody('BAD_REQUEST', 'the request could not be parsed')),
-};
-const INTERNAL_ERROR: GatewayResponse = {
-  statusCode: 500,
-  headers: JSON_HEADERS,
-  body: JSON.stringify({ message: 'Internal server error' }),
-};
-const TIMED_OUT: GatewayResponse = {
-  statusCode: 504,
-  headers: JSON_HEADERS,
-  body: JSON.stringify({ message: 'Endpoint request timed out' }),
+  body: JSON.stringify(errorBody('BAD_REQUEST', BAD_REQUEST_MESSAGE)),
 };
 
 class IntegrationTimeoutError extends Error {}
@@ -159,7 +148,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   async function handle(req: IncomingMessage, controller: AbortController): Promise<GatewayResponse> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = ROUTE_PATTERN.exec(url.pathname);
-    if (req.method !== 'GET' || !match) return NOT_FOUND;
+    if (req.method !== 'GET' || !match) return MISSING_AUTHENTICATION_TOKEN;
     const routeName = match[1] as ApiRouteName;
     // API Gateway hands `{breed}` on as the client sent it, percent-encoded, to the templates
     // ($input.params) and to the proxy event (pathParameters) alike; templates and handler decode it.
@@ -210,8 +199,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       });
     } catch (error) {
       log({ level: 'error', message: 'local API Gateway request failed', requestId, route: route.resourcePath, error: error instanceof Error ? error.message : String(error) });
-      if (error instanceof IntegrationTimeoutError) return TIMED_OUT;
-      return routeName === 'lambda' ? LAMBDA_FAILURE_RESPONSE : INTERNAL_ERROR;
+      if (error instanceof IntegrationTimeoutError) return INTEGRATION_TIMEOUT;
+      return routeName === 'lambda' ? LAMBDA_PROXY_FAILURE : INTERNAL_FAILURE;
     }
   }
 
@@ -225,7 +214,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       (response) => send(res, response),
       (error: unknown) => {
         log({ level: 'error', message: 'local API Gateway failed to answer', requestId: '', route: req.url ?? '', error: String(error) });
-        if (!res.headersSent) send(res, INTERNAL_ERROR);
+        if (!res.headersSent) send(res, INTERNAL_FAILURE);
         else res.destroy();
       },
     );

@@ -10,13 +10,6 @@ import type { TemplateContext } from './vtl.ts';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/** API Gateway's answer when the function throws or returns something it cannot map. */
-export const LAMBDA_FAILURE_RESPONSE: GatewayResponse = {
-  statusCode: 502,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ message: 'Internal server error' }),
-};
-
 export interface ProxyRequest {
   /** Raw (still percent-encoded) path as the client sent it. */
   rawPath: string;

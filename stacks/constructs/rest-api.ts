@@ -1,4 +1,5 @@
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment/index.js';
+import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response/index.js';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration/index.js';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response/index.js';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method/index.js';
@@ -6,12 +7,14 @@ import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource/index.js';
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api/index.js';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage/index.js';
-import type { ITerraformDependable } from 'cdktf';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import {
   API_ROUTES,
   BREED_PATH_PARAMETER,
+  GATEWAY_RESPONSES,
   JSON_CONTENT_TYPE,
   STAGE_VARIABLES,
   awsIntegrationUri,
@@ -43,7 +46,11 @@ export class RestApi extends Construct {
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
     this.api = new ApiGatewayRestApi(this, 'api', { name: props.apiName, endpointConfiguration: { types: ['REGIONAL'] } });
+    // arn:aws, arn:aws-cn or arn:aws-us-gov: the region setting accepts cn-* and us-gov-* regions.
+    const partition = new DataAwsPartition(this, 'partition').partition;
     const parts: ITerraformDependable[] = [];
+    /** Every integration, so the deployment's fingerprint covers what Terraform only knows at plan time. */
+    const integrations: ApiGatewayIntegration[] = [];
     const templates = (path: string) => ({ [JSON_CONTENT_TYPE]: embedVerbatim(path, readTemplate(path)) });
 
     for (const [name, route] of Object.entries(API_ROUTES) as [ApiRouteName, (typeof API_ROUTES)[ApiRouteName]][]) {
@@ -55,16 +62,15 @@ export class RestApi extends Construct {
         requestParameters: { [`method.request.path.${BREED_PATH_PARAMETER}`]: true },
       });
       if (route.kind === 'lambda-proxy') {
-        parts.push(
-          method,
-          new ApiGatewayIntegration(this, `${name}-integration`, {
-            ...common,
-            httpMethod: method.httpMethod,
-            type: 'AWS_PROXY',
-            integrationHttpMethod: 'POST',
-            uri: props.lambdaInvokeArn,
-          }),
-        );
+        const integration = new ApiGatewayIntegration(this, `${name}-integration`, {
+          ...common,
+          httpMethod: method.httpMethod,
+          type: 'AWS_PROXY',
+          integrationHttpMethod: 'POST',
+          uri: props.lambdaInvokeArn,
+        });
+        integrations.push(integration);
+        parts.push(method, integration);
         continue;
       }
       const integration = new ApiGatewayIntegration(this, `${name}-integration`, {
@@ -72,11 +78,12 @@ export class RestApi extends Construct {
         httpMethod: method.httpMethod,
         type: 'AWS',
         integrationHttpMethod: 'POST',
-        uri: awsIntegrationUri(route.service, route.action, props.region),
+        uri: awsIntegrationUri(route.service, route.action, props.region, partition),
         credentials: props.credentials[name as keyof RestApiProps['credentials']],
         passthroughBehavior: 'NEVER',
         requestTemplates: templates(route.requestTemplate),
       });
+      integrations.push(integration);
       const methodResponses = route.methodResponseStatusCodes.map(
         (statusCode) => new ApiGatewayMethodResponse(this, `${name}-method-response-${statusCode}`, { ...common, httpMethod: method.httpMethod, statusCode }),
       );
@@ -94,19 +101,39 @@ export class RestApi extends Construct {
       parts.push(method, integration, ...methodResponses, ...integrationResponses);
     }
 
-    // A new deployment whenever the routes or any template change; the stage then points at it.
+    // Errors API Gateway answers itself (unknown path 403, integration timeout 504, throttling 429, ...) in
+    // the kit's JSON error shape; each type keeps its own status code.
+    for (const response of GATEWAY_RESPONSES) {
+      parts.push(
+        new ApiGatewayGatewayResponse(this, `gateway-response-${response.responseType.toLowerCase()}`, {
+          restApiId: this.api.id,
+          responseType: response.responseType,
+          responseTemplates: templates(response.template),
+        }),
+      );
+    }
+
+    // A new deployment whenever anything the stage serves changes; the stage then points at it. The route
+    // data and template files are hashed here; integration URIs and credential ARNs are only known to
+    // Terraform (a recreated role keeps its name but not necessarily its ARN), so Terraform hashes those.
     const fingerprint = createHash('sha256')
       .update(JSON.stringify(API_ROUTES))
+      .update(JSON.stringify(GATEWAY_RESPONSES))
       .update(
-        Object.values(API_ROUTES)
-          .flatMap((r) => (r.kind === 'aws' ? [r.requestTemplate, ...r.integrationResponses.map((x) => x.template)] : []))
+        [
+          ...Object.values(API_ROUTES).flatMap((r) => (r.kind === 'aws' ? [r.requestTemplate, ...r.integrationResponses.map((x) => x.template)] : [])),
+          ...GATEWAY_RESPONSES.map((r) => r.template),
+        ]
           .map((path) => readTemplate(path))
           .join('\0'),
       )
       .digest('hex');
+    const integrationFingerprint = Fn.sha256(
+      Fn.jsonencode(integrations.map((integration) => ({ type: integration.type, uri: integration.uri, credentials: integration.credentials }))),
+    );
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: this.api.id,
-      triggers: { redeployment: fingerprint },
+      triggers: { redeployment: fingerprint, integrations: integrationFingerprint },
       lifecycle: { createBeforeDestroy: true },
       dependsOn: parts,
     });

@@ -56,7 +56,7 @@ describe('local API Gateway stops integrations it gave up on', () => {
       const started = Date.now();
       const response = await request(`${gateway.urls[route]}/turkeys/Buff`);
       assert.equal(response.statusCode, 504);
-      assert.deepEqual(await response.body.json(), { message: 'Endpoint request timed out' });
+      assert.deepEqual(await response.body.json(), { error: { code: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' } });
       assert.ok(Date.now() - started < 5_000);
       await untilNoOpenCalls(3_000);
       assert.ok(aborted > before, 'the hanging DynamoDB call was closed by the gateway');

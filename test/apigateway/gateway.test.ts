@@ -125,15 +125,14 @@ describe('local API Gateway', () => {
     }
   });
 
-  it('answers 404 JSON for other paths and methods', async () => {
+  it("answers other paths and methods as API Gateway does: 403 Missing Authentication Token, in the stack's DEFAULT_4XX body", async () => {
+    const missingToken = { error: { code: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' } };
     for (const path of ['/', '/direct/turkeys', '/direct/turkeys/', '/direct/turkeys/a/b', '/apprunner/turkeys/Auburn']) {
       const res = await get(`${gateway.url}${path}`);
-      assert.equal(res.status, 404, path);
-      assert.equal((res.body as { error: { code: string } }).error.code, 'NOT_FOUND');
+      assert.deepEqual([res.status, res.body, res.contentType], [403, missingToken, 'application/json'], path);
     }
     const post = await request(turkeysUrl(gateway.urls.direct, 'Auburn'), { method: 'POST', body: '{}' });
-    assert.equal(post.statusCode, 404);
-    await post.body.dump();
+    assert.deepEqual([post.statusCode, await post.body.json()], [403, missingToken]);
   });
 
   it('answers 400 JSON for a malformed percent-encoding, on every route', async () => {
@@ -143,13 +142,13 @@ describe('local API Gateway', () => {
     }
   });
 
-  it('a failing backend is a 500 INTERNAL_ERROR (direct, sfn) and a 502 (lambda), as on AWS', async () => {
+  it('a failing backend is a 500 INTERNAL_ERROR (direct, sfn) and a 502 in the DEFAULT_5XX body (lambda)', async () => {
     const direct = await get(turkeysUrl(failing.urls.direct, 'Auburn'));
     assert.deepEqual([direct.status, direct.body], [500, INTERNAL_ERROR_BODY]);
     const sfn = await get(turkeysUrl(failing.urls.sfn, 'Auburn'));
     assert.deepEqual([sfn.status, sfn.body], [500, INTERNAL_ERROR_BODY]);
     const lambda = await get(turkeysUrl(failing.urls.lambda, 'Auburn'));
-    assert.deepEqual([lambda.status, lambda.body], [502, { message: 'Internal server error' }]);
+    assert.deepEqual([lambda.status, lambda.body], [502, { error: { code: 'DEFAULT_5XX', message: 'Internal server error' } }]);
     assert.ok(logged.some((e) => e.error.includes('boom')), 'the thrown error is logged');
   });
 

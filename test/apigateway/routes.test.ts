@@ -52,3 +52,13 @@ describe('lib/api-gateway/routes.ts', () => {
     assert.equal(awsIntegrationUri('dynamodb', API_ROUTES.direct.action, 'eu-west-1'), 'arn:aws:apigateway:eu-west-1:dynamodb:action/Query');
   });
 });
+
+describe('gateway responses (local-stage/apigateway/gateway-responses.ts)', () => {
+  it('fill the stack template by plain substitution, as API Gateway does, into the kit error shape', async () => {
+    const { gatewayResponse, substituteErrorVariables } = await import('../../local-stage/apigateway/gateway-responses.ts');
+    const timeout = gatewayResponse('INTEGRATION_TIMEOUT', 504, 'Endpoint request timed out');
+    assert.deepEqual([timeout.statusCode, JSON.parse(String(timeout.body))], [504, { error: { code: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' } }]);
+    // messageString is the quoted message, message the bare one; the longer name is not cut short.
+    assert.equal(substituteErrorVariables('$context.error.messageString|$context.error.message', { responseType: 'X', message: 'a b' }), '"a b"|a b');
+  });
+});

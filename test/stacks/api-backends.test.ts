@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { App, TerraformStack } from 'cdktf';
-import { API_ROUTES, STAGE_VARIABLES, TEMPLATE_FILES, readTemplate, type IntegrationResponse } from '../../lib/api-gateway/routes.ts';
+import { API_ROUTES, GATEWAY_RESPONSES, STAGE_VARIABLES, TEMPLATE_FILES, readTemplate, type IntegrationResponse } from '../../lib/api-gateway/routes.ts';
+import { IAM_PROPAGATION_WAIT_SECONDS } from '../../stacks/constructs/apprunner-service.ts';
 import { parseApiBackendsOutputs, TARGET_OUTPUT_KEYS } from '../../lib/stage/outputs.ts';
 import { turkeysCreateTableInput } from '../../lib/turkeys/table.ts';
 import { TURKEYS_API_BUNDLE } from '../../stacks/api-backends.ts';
@@ -82,7 +83,8 @@ describe('api-backends stack', () => {
     const integrations = resources(stack, 'aws_api_gateway_integration');
     assert.equal(integrations.length, 3);
     for (const route of [API_ROUTES.direct, API_ROUTES.sfn]) {
-      const integration = integrations.find((i) => i['uri'] === `arn:aws:apigateway:us-east-1:${route.service}:action/${route.action}`);
+      const partition = `\${data.aws_partition.${Object.keys(stack.data?.['aws_partition'] ?? {})[0]}.partition}`;
+      const integration = integrations.find((i) => i['uri'] === `arn:${partition}:apigateway:us-east-1:${route.service}:action/${route.action}`);
       assert.ok(integration, `${route.service} integration`);
       assert.equal(integration['type'], 'AWS');
       assert.equal(integration['passthrough_behavior'], 'NEVER');
@@ -104,6 +106,62 @@ describe('api-backends stack', () => {
     }
     const methodResponses = resources(stack, 'aws_api_gateway_method_response').map((r) => r['status_code']).sort();
     assert.deepEqual(methodResponses, ['200', '200', '400', '400', '500', '500']);
+  });
+
+  it('takes the ARN partition from the aws_partition data source: no arn:aws: literal in the stack', () => {
+    assert.equal(Object.keys(stack.data?.['aws_partition'] ?? {}).length, 1, 'one aws_partition data source');
+    // The ASL file is embedded byte for byte and names its SDK integration arn:aws:states:::... (see
+    // docs/aws-fidelity.md, S2); everything else is built from the partition.
+    const { aws_sfn_state_machine: _asl, ...rest } = stack.resource;
+    const literal = JSON.stringify(rest).match(/arn:aws:[^"]{0,80}/g) ?? [];
+    assert.deepEqual(literal, [], 'hard-coded arn:aws: in api-backends resources');
+  });
+
+  it("sets DEFAULT_4XX and DEFAULT_5XX gateway responses in the kit's JSON error shape", () => {
+    const responses = resources(stack, 'aws_api_gateway_gateway_response');
+    assert.deepEqual(responses.map((r) => r['response_type']).sort(), ['DEFAULT_4XX', 'DEFAULT_5XX']);
+    for (const response of responses) {
+      assert.equal(response['rest_api_id'], ref(stack, 'aws_api_gateway_rest_api', 'id'));
+      assert.equal(response['status_code'], undefined, 'each response type keeps its own status');
+      const template = (response['response_templates'] as Record<string, string>)['application/json'];
+      assert.equal(template, readTemplate(TEMPLATE_FILES.gatewayResponse));
+      // Filled in as API Gateway does (plain substitution), it is the kit's error body.
+      const body = template!.replace('$context.error.responseType', 'MISSING_AUTHENTICATION_TOKEN').replace('$context.error.messageString', '"Missing Authentication Token"');
+      assert.deepEqual(JSON.parse(body), { error: { code: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' } });
+    }
+    assert.equal(GATEWAY_RESPONSES.length, responses.length);
+  });
+
+  it('redeploys the REST API on any integration change: the fingerprint covers every integration URI and credential ARN', () => {
+    const deployment = only(stack, 'aws_api_gateway_deployment');
+    const triggers = deployment['triggers'] as Record<string, string>;
+    assert.match(triggers['redeployment']!, /^[0-9a-f]{64}$/);
+    const integrations = triggers['integrations']!;
+    assert.match(integrations, /^\$\{sha256\(jsonencode\(/);
+    for (const id of Object.keys(stack.resource['aws_api_gateway_integration'] ?? {})) {
+      for (const attribute of ['uri', 'credentials', 'type']) {
+        assert.ok(integrations.includes(`aws_api_gateway_integration.${id}.${attribute}`), `${id}.${attribute} in the fingerprint`);
+      }
+    }
+    const dependsOn = deployment['depends_on'] as string[];
+    for (const id of Object.keys(stack.resource['aws_api_gateway_gateway_response'] ?? {})) {
+      assert.ok(dependsOn.includes(`aws_api_gateway_gateway_response.${id}`), `deployment waits for ${id}`);
+    }
+  });
+
+  it('waits for IAM to settle between the App Runner roles and the service (the "Error in assuming access role" race)', () => {
+    const waits = Object.entries(stack.resource['terraform_data'] ?? {});
+    assert.equal(waits.length, 1);
+    const [waitId, wait] = waits[0]!;
+    assert.deepEqual(wait['provisioner'], [{ 'local-exec': { command: `sleep ${IAM_PROPAGATION_WAIT_SECONDS}` } }]);
+    const replaceOn = JSON.stringify(wait['triggers_replace']);
+    for (const role of ['ecr-access', 'instance']) {
+      const [roleId] = Object.entries(stack.resource['aws_iam_role'] ?? {}).find(([, r]) => String(r['name']).endsWith(`-turkeys-${role}`))!;
+      assert.ok(replaceOn.includes(`aws_iam_role.${roleId}.arn`), `re-waits when the ${role} role changes`);
+    }
+    const service = only(stack, 'aws_apprunner_service');
+    assert.ok((service['depends_on'] as string[]).includes(`terraform_data.${waitId}`), 'the service is created after the wait');
+    assert.ok(((wait['depends_on'] as string[]) ?? []).some((d) => d.startsWith('aws_iam_role_policy.')), 'the wait starts after the role policies exist');
   });
 
   it('sets the stage variables the templates read', () => {
@@ -184,7 +242,7 @@ describe('api-backends stack', () => {
       assert.equal(fn['memory_size'], 512);
       assert.deepEqual(fn['architectures'], ['x86_64']);
       assert.equal(only(s, 'aws_apprunner_auto_scaling_configuration_version')['max_concurrency'], 50);
-      assert.ok(resources(s, 'aws_api_gateway_integration').some((i) => i['uri'] === 'arn:aws:apigateway:eu-west-1:dynamodb:action/Query'));
+      assert.ok(resources(s, 'aws_api_gateway_integration').some((i) => /^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:apigateway:eu-west-1:dynamodb:action\/Query$/.test(String(i['uri']))));
       assert.deepEqual((s.output['config']!.value as Record<string, unknown>)['lambdaMemoryMb'], 512);
       assert.equal(s.output['region']!.value, 'eu-west-1');
     } finally {

@@ -51,3 +51,11 @@ describe('container images', () => {
     );
   });
 });
+
+describe('docs/deploy.md', () => {
+  it('pushes plain images: every docker buildx command has --provenance=false', () => {
+    const commands = read('docs/deploy.md').split('\n').filter((l) => /docker buildx build/.test(l));
+    assert.ok(commands.length >= 2, 'deploy.md builds both images');
+    for (const command of commands) assert.match(command, /--provenance=false/, command);
+  });
+});
