@@ -1,11 +1,13 @@
 import type { ApiBackendsOutputs } from '../lib/stage/outputs.ts';
+import type { StackConfig } from '../stacks/config.ts';
 import { TURKEYS_TABLE } from '../lib/turkeys/table.ts';
 import { seedTurkeys } from '../lib/turkeys/seed.ts';
 import { buildBundles } from '../scripts/build-bundles.ts';
 import { API_STAGE_BUNDLES } from './bundles.ts';
 import { startLocalGateway } from './apigateway/gateway.ts';
 import { createTurkeysTable, startLocalDynamo } from './dynamodb.ts';
-import { loadTurkeysLambda } from './lambda-function.ts';
+import { createTurkeysLambdaPool } from './lambda-function.ts';
+import { localStackConfig } from './stack-config.ts';
 import { LOCAL_REGION } from './local-aws.ts';
 import { startServiceProcess } from './service-process.ts';
 import { CleanupStack } from './cleanup-stack.ts';
@@ -47,12 +49,15 @@ export async function startLocalStage(options: LocalStageOptions = {}): Promise<
     const seeded = await seedTurkeys(dynamo.client, tableName, undefined, { parallel: 4 });
     log(`dynalite ${dynamo.endpoint}: table ${tableName} seeded with ${seeded} turkeys`);
 
-    const lambdaHandler = await loadTurkeysLambda({ tableName, dynamodbEndpoint: dynamo.endpoint });
+    const settings = localStackConfig();
+    const lambdaPool = createTurkeysLambdaPool({ tableName, dynamodbEndpoint: dynamo.endpoint, instanceLimit: settings.localLambdaInstances, memoryMb: settings.lambdaMemoryMb });
     const errors = throttledErrorLog(log);
-    const gateway = await startLocalGateway({ dynamodb: dynamo.client, tableName, lambdaHandler, log: errors.log });
+    const gateway = await startLocalGateway({ dynamodb: dynamo.client, tableName, lambdaHandler: lambdaPool.handler, log: errors.log });
     cleanups.push(async () => {
       await gateway.close();
       errors.flush();
+      const pool = lambdaPool.stats();
+      if (pool.created > 0) log(`local Lambda host: ${pool.created} instance(s) created (cold starts), ${pool.waited} request(s) waited at the limit of ${settings.localLambdaInstances}`);
     });
 
     const service = await startServiceProcess({ tableName, dynamodbEndpoint: dynamo.endpoint, log });
@@ -68,7 +73,7 @@ export async function startLocalStage(options: LocalStageOptions = {}): Promise<
         tableName,
         region: LOCAL_REGION,
         dynamodbEndpoint: dynamo.endpoint,
-        config: localStageConfig(),
+        config: localStageConfig(settings),
       },
       pids: [process.pid, service.process.child.pid!],
       stop,
@@ -80,13 +85,19 @@ export async function startLocalStage(options: LocalStageOptions = {}): Promise<
 }
 
 /** What the local stage is, recorded with every result so nobody mistakes it for AWS. */
-export function localStageConfig(): Record<string, string | number | boolean> {
+export function localStageConfig(settings: StackConfig = localStackConfig()): Record<string, string | number | boolean> {
   return {
+    // The stack settings the local stage honours (or prices with: memory and sizes only enter the cost estimate).
+    lambdaMemoryMb: settings.lambdaMemoryMb,
+    lambdaArchitecture: settings.lambdaArchitecture,
+    localLambdaInstances: settings.localLambdaInstances,
+    apprunnerCpu: settings.apprunnerCpu,
+    apprunnerMemory: settings.apprunnerMemory,
     stage: 'local',
     dynamodb: 'dynalite 4 (in the stage process)',
     direct: 'local API Gateway: real VTL rendered by velocityjs',
     sfn: 'local API Gateway: real ASL run by aws-local-stepfunctions',
-    lambda: `Lambda bundle in the stage process (Node ${process.version}, no sandbox, no memory limit)`,
+    lambda: `Lambda bundle in the stage process as a pool of up to ${settings.localLambdaInstances} instances, one request each, module loaded afresh per instance (Node ${process.version}, no sandbox, no memory limit)`,
     apprunner: `Express bundle as its own process (Node ${process.version})`,
   };
 }

@@ -33,6 +33,11 @@ export interface StackConfig {
   subnetIds: string[];
   /** Public IPs for the consumer tasks (true: they reach AWS APIs without a NAT gateway). */
   fargateAssignPublicIp: boolean;
+  /**
+   * Local stage only: most Lambda instances (execution environments) the local host runs at once.
+   * Each one is a cold start; a request finding all busy at the limit waits (docs/cost.md).
+   */
+  localLambdaInstances: number;
 }
 
 type Source = 'default' | 'cdktf.json context' | 'environment';
@@ -132,6 +137,7 @@ export const SETTINGS: { [K in keyof StackConfig]: Setting<K> } = {
   vpcId: { env: 'SST_VPC_ID', default: '', parse: (raw) => (raw === '' ? { value: '' } : pattern(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as "vpc-0abc12345def67890", or "" for the default VPC')(raw)) },
   subnetIds: { env: 'SST_SUBNET_IDS', default: [], parse: idList(/^subnet-[0-9a-f]{8,17}$/, 'subnet ids such as "subnet-0abc12345def67890" (a JSON array, or comma-separated in the environment)') },
   fargateAssignPublicIp: { env: 'SST_FARGATE_ASSIGN_PUBLIC_IP', default: true, parse: bool },
+  localLambdaInstances: { env: 'SST_LOCAL_LAMBDA_INSTANCES', default: 10, parse: int(1, 1000) },
 };
 
 export const DEFAULT_STACK_CONFIG: StackConfig = Object.fromEntries(

@@ -7,6 +7,8 @@ import type { BreedPage } from './turkey.ts';
 export interface BreedPageResponse {
   status: number;
   body: BreedPage | ErrorBody;
+  /** DynamoDB read request units the request consumed (ConsumedCapacity), when it queried. */
+  readUnits?: number;
 }
 
 export interface BreedPageRequestOptions {
@@ -38,7 +40,8 @@ export async function handleBreedPageRequest(
     }
     throw error;
   }
-  return { status: 200, body: await fetchBreedPage(client, tableName, breed) };
+  const { page, readUnits } = await fetchBreedPage(client, tableName, breed);
+  return { status: 200, body: page, ...(readUnits !== undefined ? { readUnits } : {}) };
 }
 
 export const INTERNAL_ERROR_BODY = errorBody('INTERNAL_ERROR', 'the backend failed to answer; see its logs');

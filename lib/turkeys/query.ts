@@ -12,12 +12,17 @@ export function breedPageQuery(tableName: string, breed: string): QueryCommandIn
     KeyConditionExpression: '#breed = :breed',
     ExpressionAttributeNames: { '#breed': TURKEYS_TABLE.breedIndex.partitionKey },
     ExpressionAttributeValues: { ':breed': { S: breed } },
+    // What the Query consumed comes back with the answer, so every backend can report it (cost).
+    ReturnConsumedCapacity: 'TOTAL',
   };
 }
 
-/** Queries the first page of a breed and transforms it; used by the Lambda handler and the service. */
-export async function fetchBreedPage(client: DynamoDBClient, tableName: string, breed: string): Promise<BreedPage> {
+/**
+ * Queries the first page of a breed and transforms it; used by the Lambda handler and the service.
+ * `readUnits` is ConsumedCapacity.CapacityUnits (undefined if DynamoDB did not say).
+ */
+export async function fetchBreedPage(client: DynamoDBClient, tableName: string, breed: string): Promise<{ page: BreedPage; readUnits: number | undefined }> {
   const result = await client.send(new QueryCommand(breedPageQuery(tableName, breed)));
   const items = (result.Items ?? []).map((item) => unmarshall(item) as Turkey);
-  return toBreedPage(breed, items);
+  return { page: toBreedPage(breed, items), readUnits: result.ConsumedCapacity?.CapacityUnits };
 }

@@ -9,7 +9,7 @@ import { buildBundles } from '../../scripts/build-bundles.ts';
 import { API_STAGE_BUNDLES } from '../../local-stage/bundles.ts';
 import { createTurkeysTable, startLocalDynamo, type LocalDynamo } from '../../local-stage/dynamodb.ts';
 import type { LambdaHandler } from '../../local-stage/apigateway/lambda-proxy.ts';
-import { loadTurkeysLambda } from '../../local-stage/lambda-function.ts';
+import { createTurkeysLambdaPool } from '../../local-stage/lambda-function.ts';
 import { startServiceProcess } from '../../local-stage/service-process.ts';
 import type { ManagedChild } from '../../local-stage/child-process.ts';
 
@@ -47,7 +47,7 @@ describe('code backends against local DynamoDB', () => {
     dynamo = await startLocalDynamo();
     await createTurkeysTable(dynamo.client, TABLE);
     assert.equal(await seedTurkeys(dynamo.client, TABLE, turkeys), 1_000);
-    handler = await loadTurkeysLambda({ tableName: TABLE, dynamodbEndpoint: dynamo.endpoint });
+    handler = createTurkeysLambdaPool({ tableName: TABLE, dynamodbEndpoint: dynamo.endpoint, instanceLimit: 1, memoryMb: 128 }).handler;
     service = await startServiceProcess({ tableName: TABLE, dynamodbEndpoint: dynamo.endpoint });
   });
 
@@ -103,6 +103,19 @@ describe('code backends against local DynamoDB', () => {
       assert.equal(response.statusCode, 200, path);
       assert.equal(((await response.body.json()) as { breed: string }).breed, breed, path);
     }
+  });
+
+  it('the service says which process answered, cold on its first /turkeys answer only, and the read units', async () => {
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await request(`${service.url}/turkeys/${encodeURIComponent(someBreed)}`);
+      await response.body.dump();
+      answers.push(response.headers);
+    }
+    assert.equal(new Set(answers.map((h) => h['x-sst-instance-id'])).size, 1);
+    // The earlier test's request was this process's first: every answer here is warm.
+    assert.deepEqual(answers.map((h) => h['x-sst-cold-start']), ['0', '0', '0']);
+    assert.ok(answers.every((h) => Number(h['x-sst-read-units']) > 0));
   });
 
   it('the service answers 400 for malformed percent-encoding and 404 JSON for unknown routes', async () => {
