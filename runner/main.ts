@@ -6,7 +6,7 @@ import { loadRunSummary } from './diff/load.ts';
 import { writeDiffReport, writeHistoryReport, writeRunReport } from './report/write.ts';
 import { createProgress } from './progress.ts';
 import { runHttpScenario } from './run.ts';
-import { checkParity, formatParityReport } from './parity.ts';
+import { checkParity, formatParityReport, formatProbeResults, runProbes } from './parity.ts';
 import { openStage } from './stages.ts';
 import { targetUrls } from '../lib/stage/outputs.ts';
 import { formatFanoutResult, runFanoutScenario } from './fanout/run-fanout.ts';
@@ -129,7 +129,10 @@ async function execute(command: CliCommand): Promise<number> {
         ...(command.outputsFile ? { outputsFile: command.outputsFile } : {}),
       });
       try {
-        const report = await checkParity(targetUrls(stage.outputs), command.targets);
+        const urls = targetUrls(stage.outputs);
+        // Probes first: how AWS answers what nobody has recorded; printed, never counted as differences.
+        process.stdout.write(`${formatProbeResults(await runProbes(urls, command.targets), stage.name)}\n`);
+        const report = await checkParity(urls, command.targets);
         process.stdout.write(`${formatParityReport(report, stage.name)}\n`);
         return report.failures.length === 0 ? EXIT.ok : EXIT.failure;
       } finally {

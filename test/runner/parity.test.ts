@@ -72,7 +72,9 @@ describe('checkParity', () => {
     await writeFile(file, JSON.stringify({ 'api-backends': { tableName: 't', region: 'eu-west-1', directUrl: same, sfnUrl: wrongStatus, lambdaUrl: same, apprunnerUrl: same } }));
     const r = await runCli(['parity', '--stage', 'aws', '--outputs', file]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /^parity \(stage aws\): 95 cases x 4 targets .*difference\(s\)/);
+    assert.match(r.stdout, /^probes \(stage aws\): .*never fail parity/, 'probes are printed first');
+    assert.match(r.stdout, /\n {2}\[A2\] path parameter decoded by API Gateway\?: direct: other: 400 /);
+    assert.match(r.stdout, /\nparity \(stage aws\): 94 cases x 4 targets .*difference\(s\)/);
     assert.match(r.stdout, /\n {2}Auburn: sfn answered 500, direct 400\n/);
     assert.match(r.stdout, /\n {2}\.\.\. and \d+ more\n?$/, 'long lists are cut at 50 lines');
   });
