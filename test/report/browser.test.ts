@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -7,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { compareRuns } from '../../runner/diff/compare.ts';
 import { writeDiffReport, writeHistoryReport, writeRunReport } from '../../runner/report/write.ts';
-import { chromiumMissing, inspectReport, launch, type PageCheck } from './browser.ts';
+import { CHROMIUM, inspectReport, launch, type PageCheck } from './browser.ts';
 import { HOSTILE, writeApiRun, writeFanoutRun } from './fixtures.ts';
 
 /**
@@ -16,8 +17,7 @@ import { HOSTILE, writeApiRun, writeFanoutRun } from './fixtures.ts';
  * test-output/report/ (gitignored) for a person to look at.
  */
 const SHOTS = fileURLToPath(new URL('../../test-output/report/', import.meta.url));
-const missing = chromiumMissing();
-if (missing) process.stdout.write(`SKIPPED browser tests: ${missing}\n`);
+const missing = CHROMIUM.missing;
 
 let dir: string;
 let browser: Browser | undefined;
@@ -72,8 +72,8 @@ function assertAllChartsDrawn(check: PageCheck, expected: number): void {
   assert.equal(check.pwned, false);
 }
 
-describe('HTML reports in headless Chromium', { skip: missing ?? false }, () => {
-  it('API run report (local): 4 charts per tier drawn, labelled local, hostile config shown as text', async () => {
+describe('HTML reports in headless Chromium', () => {
+  CHROMIUM.it('API run report (local): 4 charts per tier drawn, labelled local, hostile config shown as text', async () => {
     const check = await open('api');
     assertAllChartsDrawn(check, 8);
     assert.match(check.title, /^\[LOCAL\]/);
@@ -81,18 +81,18 @@ describe('HTML reports in headless Chromium', { skip: missing ?? false }, () => 
     assert.ok(check.text.includes(HOSTILE), 'hostile string rendered as text');
     assert.match(check.text, /sfn FAILED/);
   });
-  it('API run report (aws stage)', async () => {
+  CHROMIUM.it('API run report (aws stage)', async () => {
     const check = await open('apiAws');
     assertAllChartsDrawn(check, 8);
     assert.match(check.text, /AWS STAGE/);
     assert.doesNotMatch(check.text, /LOCAL STAGE/);
   });
-  it('fan-out run report: hops, end to end with the 2 s line, deliveries per task', async () => {
+  CHROMIUM.it('fan-out run report: hops, end to end with the 2 s line, deliveries per task', async () => {
     const check = await open('fanout');
     assertAllChartsDrawn(check, 3);
     assert.match(check.text, /2-second requirement NOT HELD/);
   });
-  it('history: p50 and p99 per tier, and a point opens its run report', async () => {
+  CHROMIUM.it('history: p50 and p99 per tier, and a point opens its run report', async () => {
     const check = await open('history');
     assertAllChartsDrawn(check, 5);
     const context = await browser!.newContext({ viewport: { width: 1360, height: 900 } });
@@ -110,16 +110,35 @@ describe('HTML reports in headless Chromium', { skip: missing ?? false }, () => 
       await context.close();
     }
   });
-  it('diff page', async () => {
+  CHROMIUM.it('diff page', async () => {
     const check = await open('diff');
     assertAllChartsDrawn(check, 4);
     assert.match(check.text, /Run comparison/);
   });
-  it('a broken chart spec is caught: a page whose chart cannot draw fails the checks', async () => {
-    // Guards the checks themselves: the same inspector on a page with an empty canvas.
-    const bad = path.join(dir, 'bad.html');
-    await writeFile(bad, '<!doctype html><title>x</title><canvas id="c" width="400" height="300"></canvas><script>console.error("boom")</script>');
-    const check = await inspectReport(browser!, bad, path.join(SHOTS, 'bad.png'));
-    assert.throws(() => assertAllChartsDrawn(check, 1));
+  CHROMIUM.it('a broken chart spec is caught: each check fails on a page broken in its own way, and passes a good one', async () => {
+    // Guards the checks themselves: one page per check, each broken only where that check looks,
+    // so replacing any check (Chart.js instance, data, painted pixels, colours, errors) by a constant fails here.
+    const chartJs = await readFile(path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js'), 'utf8');
+    const page = (script: string) =>
+      `<!doctype html><title>x</title><canvas id="c" width="400" height="300"></canvas><script>${chartJs}</script><script>
+        const data = { labels: ['a', 'b', 'c', 'd'], datasets: [{ label: 'p50', data: [3, 1, 4, 1], borderColor: '#c0392b', backgroundColor: '#2980b9' }] };
+        const make = (d) => new Chart(document.getElementById('c'), { type: 'bar', data: d, options: { animation: false, responsive: false } });
+        ${script}
+        document.documentElement.setAttribute('data-charts-drawn', '1');</script>`;
+    const cases: [string, string, RegExp | undefined][] = [
+      ['good', 'make(data);', undefined],
+      ['no-chart', "const g = document.getElementById('c').getContext('2d'); for (let i = 0; i < 400; i += 10) { g.fillStyle = 'hsl(' + i + ',80%,50%)'; g.fillRect(i, 0, 10, 300); }", /no Chart\.js instance/],
+      ['no-data', "make({ labels: [], datasets: [{ label: 'p50', data: [] }] });", /no data/],
+      ['blank', 'make(data).clear();', /sampled pixels painted/],
+      ['one-colour', "make(data); const g = document.getElementById('c').getContext('2d'); g.fillStyle = '#336699'; g.fillRect(0, 0, 400, 300);", /1 colours/],
+      ['console-error', 'make(data); console.error("boom");', /boom/],
+    ];
+    for (const [name, script, failure] of cases) {
+      const file = path.join(dir, `${name}.html`);
+      await writeFile(file, page(script));
+      const check = await inspectReport(browser!, file, path.join(SHOTS, `check-${name}.png`));
+      if (failure === undefined) assertAllChartsDrawn(check, 1);
+      else assert.throws(() => assertAllChartsDrawn(check, 1), failure, name);
+    }
   });
 });

@@ -1,20 +1,17 @@
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { toolGate } from '../tools.ts';
 
-/** Debian's chromium (`apt-get install -y chromium`); playwright cannot download browsers here. */
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/**
+ * Debian's chromium (`apt-get install -y chromium`), found as `.ci/run` finds it (scripts/find-tool.ts:
+ * CHROMIUM_PATH, else `chromium` / `chromium-browser` on PATH); playwright cannot download browsers here.
+ */
+export const CHROMIUM = toolGate('chromium');
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** Why the browser tests cannot run here, or null when they can. */
-export function chromiumMissing(): string | null {
-  return existsSync(CHROMIUM)
-    ? null
-    : `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (Debian) or set CHROMIUM_PATH; the HTML report browser tests are skipped.`;
-}
-
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+  if (CHROMIUM.path === undefined) throw new Error(CHROMIUM.missing);
+  return chromium.launch({ executablePath: CHROMIUM.path, args: CHROMIUM_ARGS, timeout: 30_000 });
 }
 
 export interface ChartCheck {
