@@ -10,6 +10,8 @@ import { classifyError } from './engine/tally.ts';
 import type { Progress } from './progress.ts';
 import { breedOrder, REQUEST_ORDER_DESCRIPTION, requestPlan } from './request-order.ts';
 import { buildTargetTierResult } from './results/build.ts';
+import { attachTierCosts } from './cost/attach.ts';
+import { loadPriceTable } from '../lib/cost/prices.ts';
 import { collectProvenance } from './results/provenance.ts';
 import { SCHEMA_VERSION, type RunSummary, type StageName, type TargetTierResult } from './results/schema.ts';
 import { makeRunId, runDir, writeRunFiles } from './results/writer.ts';
@@ -64,6 +66,8 @@ export async function runHttpScenario(options: HttpRunOptions, io: HttpRunIo): P
     const startedAt = now();
     const runId = makeRunId(startedAt, options.scenario);
     const dir = runDir(options.resultsDir, stage.name, runId);
+    // Prices read once per run (lib/cost/prices/); the local stage is priced at us-east-1 list prices.
+    const prices = loadPriceTable(stage.name === 'local' ? 'us-east-1' : stage.outputs.region);
     const summary: RunSummary = {
       schemaVersion: SCHEMA_VERSION,
       kind: 'api-load',
@@ -137,6 +141,7 @@ export async function runHttpScenario(options: HttpRunOptions, io: HttpRunIo): P
         );
         tierResults.push(result);
         summary.results.push(result);
+        attachTierCosts(tierResults, stage.name, summary.backend, { table: prices });
         await writeRunFiles(dir, summary);
       }
       if (tierResults.length > 0) io.stdout(`\n${tierTable(tierResults)}\n`);

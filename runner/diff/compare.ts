@@ -30,6 +30,12 @@ export interface DiffRow {
   clientBound?: { a: string | null; b: string | null };
   /** 2xx responses with a bad body in A / B (null: not recorded, schema 1). */
   badBody?: { a: number | null; b: number | null };
+  /**
+   * List-price cost per million requests in A / B (lib/cost/; null: not priced), the relative change,
+   * and whether either figure is an estimate (always so on the local stage). A deterministic figure
+   * from counted quantities: no noise interval.
+   */
+  cost?: { a: number | null; b: number | null; change: number | null; estimate: boolean };
 }
 
 export interface DiffReport {
@@ -76,9 +82,15 @@ function onlyRow(r: TargetTierResult, only: 'a' | 'b'): DiffRow {
   return { tier: r.tier, target: r.target, only, metrics, ...rowNotes(only === 'a' ? r : undefined, only === 'b' ? r : undefined) };
 }
 
-function rowNotes(ra: TargetTierResult | undefined, rb: TargetTierResult | undefined): Pick<DiffRow, 'clientBound' | 'badBody'> {
+function rowNotes(ra: TargetTierResult | undefined, rb: TargetTierResult | undefined): Pick<DiffRow, 'clientBound' | 'badBody' | 'cost'> {
   const bound = (r?: TargetTierResult) => (r?.client?.clientBound ? (r.client.clientBoundReason ?? 'client-bound') : null);
-  return { clientBound: { a: bound(ra), b: bound(rb) }, badBody: { a: ra?.badBody ?? null, b: rb?.badBody ?? null } };
+  const ca = ra?.cost?.perMillionUsd ?? null;
+  const cb = rb?.cost?.perMillionUsd ?? null;
+  return {
+    clientBound: { a: bound(ra), b: bound(rb) },
+    badBody: { a: ra?.badBody ?? null, b: rb?.badBody ?? null },
+    cost: { a: ca, b: cb, change: ca !== null && cb !== null && ca > 0 ? (cb - ca) / ca : null, estimate: Boolean(ra?.cost?.estimate || rb?.cost?.estimate) },
+  };
 }
 
 export function compareResults(ra: TargetTierResult, rb: TargetTierResult, resamples: number, uniform: () => number): DiffRow {

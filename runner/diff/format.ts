@@ -30,10 +30,19 @@ function rows(report: DiffReport): string[][] {
     r.tier,
     (r.only ? `${r.target} (only in ${r.only.toUpperCase()})` : r.target) + (notes(r) ? ` [${notes(r)}]` : ''),
     ...DIFF_METRICS.flatMap((m) => [`${value(m, r.metrics[m].a)} → ${value(m, r.metrics[m].b)}`, change(m, r.metrics[m])]),
+    costCell(r.cost),
   ]);
 }
 
-const HEADER = ['tier', 'target', ...DIFF_METRICS.flatMap((m) => [`${LABELS[m]} A → B`, 'change'])];
+/** `$3.56 → $3.61 (+1.4%)` per million requests; `est.` when either side is an estimate. */
+function costCell(c: DiffReport['rows'][number]['cost']): string {
+  if (!c || (c.a === null && c.b === null)) return '-';
+  const usd = (v: number | null) => (v === null ? '-' : `$${v >= 10 ? v.toFixed(2) : v.toPrecision(3)}`);
+  const pct = c.change === null ? '' : ` (${c.change > 0 ? '+' : ''}${(c.change * 100).toFixed(1)}%)`;
+  return `${usd(c.a)} → ${usd(c.b)}${pct}${c.estimate ? ' est.' : ''}`;
+}
+
+const HEADER = ['tier', 'target', ...DIFF_METRICS.flatMap((m) => [`${LABELS[m]} A → B`, 'change']), 'cost per 1M A → B'];
 
 function heading(report: DiffReport): string {
   const flag = (x: { complete: boolean }) => (x.complete ? '' : ' (incomplete)');

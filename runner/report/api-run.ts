@@ -16,6 +16,7 @@ import {
   type ChartSpec,
 } from './charts.ts';
 import { escapeHtml, type PageInput } from './html.ts';
+import { costSection } from './cost-section.ts';
 import { chartFigure, definitionList, footer, htmlTable, provenanceEntries, stageBanner } from './page-parts.ts';
 
 const LATENCY_METRICS = [
@@ -226,9 +227,10 @@ ${tierTable(tier)}
 ${stageBanner(summary.stage, summary.provenance)}
 <p class="meta">Scenario <strong>${escapeHtml(s.scenario)}</strong> · ${escapeHtml(summary.startedAt)} to ${escapeHtml(summary.endedAt ?? '–')} (UTC) · <span class="${summary.complete ? 'good' : 'bad'}">${escapeHtml(state)}</span></p>
 <ul class="legend">${legend}</ul>
-<nav>${tiers.map((t) => `<a href="#tier-${escapeHtml(t.name)}">${escapeHtml(t.name)}</a>`).join(' ')} <a href="#settings">settings and environment</a></nav>
+<nav>${tiers.map((t) => `<a href="#tier-${escapeHtml(t.name)}">${escapeHtml(t.name)}</a>`).join(' ')} ${summary.results.some((r) => r.cost || r.coldStarts) ? '<a href="#cost">cost and cold starts</a> ' : ''}<a href="#settings">settings and environment</a></nav>
 </header>
 ${sections.join('\n') || '<p class="bad">No finished tier in this run.</p>'}
+${costSection(summary)}
 <section id="settings"><h2>Settings and environment</h2>
 ${definitionList([
   ['stage', summary.stage === 'local' ? 'local (not AWS)' : summary.stage],

@@ -9,6 +9,8 @@ const FIXED_COLUMNS = [
   // schema 2 (empty for rows of version-1 files)
   'bad_body', 'body_check', 'all_p50_ms', 'all_p99_ms', 'cold_starts', 'warm_starts', 'instances', 'workers', 'load_from',
   'client_bound', 'client_bound_reason',
+  // cost (lib/cost/): USD per million requests at list prices, and how the figure was obtained
+  'cost_per_million_usd', 'cost_basis',
 ] as const;
 
 /**
@@ -17,6 +19,8 @@ const FIXED_COLUMNS = [
  * per client-error kind, and one `sum_<name>` column per `x-sst-<name>` header summed in the run.
  * `bad_body`: 2xx responses whose body was not the expected page (not counted in `ok`);
  * `client_bound`: true when the load generator was the limit (reason in `client_bound_reason`).
+ * `cost_per_million_usd`: list-price cost per million requests (parts in summary.json); `cost_basis`
+ * says whose bill it is and where each quantity came from ("local estimate of what AWS would bill ...").
  */
 export function summaryCsv(results: readonly TargetTierResult[]): string {
   const statuses = [...new Set(results.flatMap((r) => Object.keys(r.statusCounts)))].sort((a, b) => Number(a) - Number(b));
@@ -58,6 +62,8 @@ export function summaryCsv(results: readonly TargetTierResult[]): string {
       load_from: r.client?.loadFrom ?? '',
       client_bound: r.client ? String(r.client.clientBound) : '',
       client_bound_reason: r.client?.clientBoundReason ?? '',
+      cost_per_million_usd: r.cost?.perMillionUsd === null || r.cost?.perMillionUsd === undefined ? '' : Number(r.cost.perMillionUsd.toPrecision(6)),
+      cost_basis: r.cost?.basis ?? '',
     };
     return [
       ...FIXED_COLUMNS.map((c) => fixed[c]),

@@ -8,6 +8,7 @@
  * Units: latencies in milliseconds (ms, 3 decimals), throughput in requests per second over the
  * tier's wall time, times as ISO 8601 UTC strings, histogram values in microseconds.
  */
+import type { TargetCost } from '../../lib/cost/target-cost.ts';
 import type { Target } from '../../lib/stage/targets.ts';
 import type { CalibrationRef } from '../calibrate/calibration-file.ts';
 import type { WorkerHealth } from '../engine/health.ts';
@@ -169,6 +170,12 @@ export interface TargetTierResult {
   headerSums?: Record<string, { sum: number; count: number }>;
   /** Schema 2: the load generator: where it ran, how many workers, and whether it was the limit. */
   client?: ClientInfo;
+  /**
+   * Optional (cost, lib/cost/): what this target's tier cost at list prices, per million requests
+   * and in parts (service, item, quantity, unit, usd, source, estimated), with the basis in one
+   * line. On the local stage it is an estimate of what AWS would bill for the same work.
+   */
+  cost?: TargetCost;
 }
 
 export interface BodyCheckInfo {
